@@ -1,0 +1,17 @@
+import type { Configuration } from '@mikro-orm/core';
+import type { Migration } from '@mikro-orm/migrations';
+import type { AbstractSqlDriver } from '@mikro-orm/postgresql';
+import { Migration20261124142215_initial } from './Migration20261124142215_initial.ts';
+
+export interface BundledMigration {
+  name: string;
+  class: new (driver: AbstractSqlDriver, config: Configuration) => Migration;
+}
+
+/**
+ * Every migration of the package, oldest first. Listed by hand (never discovered on disk) so they are bundled
+ * into the build and run wherever the package is installed. `npm run migration:create -- <name>` appends here.
+ */
+export const bundledMigrations: readonly BundledMigration[] = [
+  { name: 'Migration20261124142215_initial', class: Migration20261124142215_initial },
+];

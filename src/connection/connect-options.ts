@@ -1,0 +1,51 @@
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
+import { z } from 'zod';
+import { ConfigurationError } from '../common/errors.ts';
+import { SSL_MODES } from './ssl.ts';
+
+/**
+ * The options of `connect()`. Defaults suit a serverless or small service: few connections, closed when idle, and
+ * a bounded wait for a connection, so a cold start against an unreachable database fails in seconds.
+ */
+export const connectOptionsSchema = z.strictObject({
+  /** `postgres://user:password@host:5432/database?sslmode=require`. Falls back to `DATABASE_URL`. */
+  url: z.string().min(1).optional(),
+  pool: z
+    .strictObject({
+      /** Most connections open at once. Default 5. */
+      max: z.int().positive().default(5),
+      /** Connections kept open when idle. Default 0. */
+      min: z.int().nonnegative().default(0),
+      /** Close a connection idle this long. Default 10,000 ms. */
+      idleTimeoutMillis: z.int().nonnegative().default(10_000),
+    })
+    .refine((pool) => pool.min <= pool.max, { message: 'pool.min must not exceed pool.max', path: ['min'] })
+    .default({ max: 5, min: 0, idleTimeoutMillis: 10_000 }),
+  /** Give up opening a connection after this long. Default 5,000 ms; never 0 (which would wait forever). */
+  connectTimeoutMillis: z.int().positive().default(5_000),
+  /** TLS: a libpq `sslmode`, `true` (verify-full), `false`, or Node TLS options. Overrides `sslmode` in the URL. */
+  ssl: z
+    .union([z.boolean(), z.enum(SSL_MODES), z.custom<TlsOptions>((value) => typeof value === 'object' && value !== null)])
+    .optional(),
+  /** Log every SQL statement (never its parameter values) through `logger`. */
+  debug: z.boolean().default(false),
+  /** Where log lines go. Default `console.log`. */
+  logger: z.custom<(message: string) => void>((value) => typeof value === 'function').optional(),
+  /** Shown in `pg_stat_activity`. Default `enginecampro-db`, or `application_name` from the URL. */
+  applicationName: z.string().min(1).max(63).optional(),
+});
+
+export type ConnectOptions = z.input<typeof connectOptionsSchema>;
+export type ResolvedConnectOptions = z.output<typeof connectOptionsSchema>;
+
+export function resolveConnectOptions(options: ConnectOptions = {}): ResolvedConnectOptions & { url: string } {
+  const parsed = connectOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new ConfigurationError(`Invalid connect() options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
+  }
+  const url = parsed.data.url ?? process.env.DATABASE_URL;
+  if (!url) {
+    throw new ConfigurationError('No database URL: pass connect({ url }) or set DATABASE_URL');
+  }
+  return { ...parsed.data, url };
+}

@@ -1,0 +1,42 @@
+import { defineConfig, type Options } from '@mikro-orm/postgresql';
+import { entities } from '../entities.ts';
+import { MIGRATIONS_TABLE } from '../migrator/migration-history.ts';
+import { resolveConnectOptions, type ConnectOptions } from './connect-options.ts';
+import { parseDatabaseUrl } from './database-url.ts';
+import { resolveSsl } from './ssl.ts';
+
+/**
+ * The MikroORM context name of our ORM. A host application's own ORM uses the default name; keeping ours apart
+ * means its `RequestContext` never hands our calls an EntityManager that does not know our entities.
+ */
+export const CONTEXT_NAME = 'enginecampro-db';
+
+/** The one place that turns `connect()` options into a MikroORM configuration. */
+export function createOrmConfig(options: ConnectOptions = {}): Options {
+  const resolved = resolveConnectOptions(options);
+  const url = parseDatabaseUrl(resolved.url);
+  const log = resolved.logger ?? console.log;
+  return defineConfig({
+    entities: [...entities],
+    contextName: CONTEXT_NAME,
+    // Never CREATE DATABASE on the caller's behalf: it needs rights a service should not have and fails through poolers.
+    ensureDatabase: false,
+    host: url.host,
+    port: url.port,
+    user: url.user,
+    password: url.password,
+    dbName: url.database,
+    pool: resolved.pool,
+    driverOptions: {
+      connectionTimeoutMillis: resolved.connectTimeoutMillis,
+      ssl: resolveSsl(resolved.ssl, url.params),
+      application_name: resolved.applicationName ?? url.params.get('application_name') ?? CONTEXT_NAME,
+    },
+    // 'query' without 'query-params': statements are logged with placeholders, never with the values (personal data).
+    debug: resolved.debug ? ['query'] : false,
+    logger: (message) => log(message),
+    colors: false,
+    // Our migration history is not an entity: keep the schema diff (drift checks, generated migrations) off it.
+    schemaGenerator: { skipTables: [MIGRATIONS_TABLE] },
+  });
+}

@@ -1,0 +1,14 @@
+export { connect, Database } from './database.ts';
+export type { ConnectOptions } from './connection/connect-options.ts';
+export type { SslMode, SslOption } from './connection/ssl.ts';
+export type { ConnectionReport } from './connection/check-connection.ts';
+export { migrate, migrationStatus, rollback } from './migrator/migrator.ts';
+export type { MigrateOptions, MigrationStatus, MigrationTarget, RollbackOptions } from './migrator/migrator.ts';
+export type { ExecutedMigration } from './migrator/migration-history.ts';
+export { MIGRATIONS_TABLE } from './migrator/migration-history.ts';
+export { entities } from './entities.ts';
+export { User } from './user/user.entity.ts';
+export { Project } from './project/project.entity.ts';
+export { Cam, CAM_TYPES } from './cam/cam.entity.ts';
+export type { ProfilePoint } from './cam/cam.entity.ts';
+export { DataAccessError, ConfigurationError, ConnectionError } from './common/errors.ts';

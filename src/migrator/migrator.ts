@@ -1,0 +1,115 @@
+import type { Configuration, MikroORM } from '@mikro-orm/core';
+import { MigrationRunner, type Migration } from '@mikro-orm/migrations';
+import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/postgresql';
+import { bundledMigrations, type BundledMigration } from '../../migrations/index.ts';
+import { ConfigurationError } from '../common/errors.ts';
+import { mappingErrors } from '../common/map-error.ts';
+import { ensureMigrationHistory, MIGRATIONS_TABLE, readMigrationHistory, type ExecutedMigration } from './migration-history.ts';
+
+/** Our ORM, a host application's ORM that registered our entities, or any EntityManager of either. */
+export type MigrationTarget = Pick<MikroORM, 'em'> | EntityManager;
+
+export interface MigrateOptions {
+  /** Stop after this migration; later ones stay pending. Default: apply all. */
+  to?: string;
+}
+
+export interface RollbackOptions {
+  /** Revert every migration applied after this one (it stays applied), or `0` to revert all. Default: the last one. */
+  to?: string | 0;
+}
+
+export interface MigrationStatus {
+  executed: ExecutedMigration[];
+  pending: string[];
+}
+
+/**
+ * Serialises every migration call on one database: concurrent callers (several instances starting at once) queue
+ * on this transaction-scoped advisory lock, so each migration is applied exactly once. Transaction-scoped, unlike a
+ * session lock, it is released by COMMIT/ROLLBACK and so also works through a transaction-mode pooler (PgBouncer,
+ * Supavisor). The key is a constant of this package: 'ecp_db_m' as eight bytes.
+ */
+const MIGRATION_LOCK_KEY = '7305806575533449069';
+
+async function underMigrationLock<T>(target: MigrationTarget, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  const root = ('em' in target ? target.em : target) as EntityManager;
+  // A fresh fork: the caller's EntityManager may carry a request context or an identity map we must not touch.
+  return mappingErrors(() =>
+    root.fork().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
+      return work(em);
+    }),
+  );
+}
+
+function runnerFor(em: EntityManager) {
+  const driver = em.getDriver() as AbstractSqlDriver;
+  const config = em.config as Configuration;
+  const runner = new MigrationRunner(driver, { transactional: true, tableName: MIGRATIONS_TABLE }, config);
+  runner.setMasterMigration(em.getTransactionContext()!);
+  return (migration: BundledMigration, method: 'up' | 'down'): Promise<void> => {
+    const instance: Migration = new migration.class(driver, config);
+    return runner.run(instance, method);
+  };
+}
+
+function indexOfBundled(name: string): number {
+  const index = bundledMigrations.findIndex((migration) => migration.name === name);
+  if (index < 0) {
+    throw new ConfigurationError(`Unknown migration "${name}": this version bundles ${bundledMigrations.map((m) => m.name).join(', ')}`);
+  }
+  return index;
+}
+
+/** Applies every pending bundled migration (or those up to `to`) in one transaction; returns the names applied. */
+export async function migrate(target: MigrationTarget, options: MigrateOptions = {}): Promise<string[]> {
+  const last = options.to === undefined ? bundledMigrations.length - 1 : indexOfBundled(options.to);
+  return underMigrationLock(target, async (em) => {
+    await ensureMigrationHistory(em);
+    const executed = new Set((await readMigrationHistory(em)).map((migration) => migration.name));
+    const pending = bundledMigrations.slice(0, last + 1).filter((migration) => !executed.has(migration.name));
+    const run = runnerFor(em);
+    for (const migration of pending) {
+      await run(migration, 'up');
+      await em.execute(`insert into ${MIGRATIONS_TABLE} (name) values (?)`, [migration.name]);
+    }
+    return pending.map((migration) => migration.name);
+  });
+}
+
+/** Reverts the last applied migration, or down to `to`, in one transaction; returns the names reverted. */
+export async function rollback(target: MigrationTarget, options: RollbackOptions = {}): Promise<string[]> {
+  return underMigrationLock(target, async (em) => {
+    const executed = (await readMigrationHistory(em)).map((migration) => migration.name).reverse();
+    let toRevert: string[];
+    if (options.to === undefined) {
+      toRevert = executed.slice(0, 1);
+    } else if (options.to === 0) {
+      toRevert = executed;
+    } else {
+      const stop = executed.indexOf(options.to);
+      if (stop < 0) {
+        throw new ConfigurationError(`Cannot roll back to "${options.to}": it is not an applied migration`);
+      }
+      toRevert = executed.slice(0, stop);
+    }
+    const run = runnerFor(em);
+    for (const name of toRevert) {
+      const migration = bundledMigrations[indexOfBundled(name)]!;
+      await run(migration, 'down');
+      await em.execute(`delete from ${MIGRATIONS_TABLE} where name = ?`, [name]);
+    }
+    return toRevert;
+  });
+}
+
+/** Which bundled migrations the database has applied (with when) and which are pending. Writes nothing. */
+export async function migrationStatus(target: MigrationTarget): Promise<MigrationStatus> {
+  return underMigrationLock(target, async (em) => {
+    const executed = await readMigrationHistory(em);
+    const applied = new Set(executed.map((migration) => migration.name));
+    const pending = bundledMigrations.filter((migration) => !applied.has(migration.name)).map((migration) => migration.name);
+    return { executed, pending };
+  });
+}

@@ -1,0 +1,22 @@
+import { Cascade, defineEntity, p } from '@mikro-orm/core';
+import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps.ts';
+import { Cam } from '../cam/cam.entity.ts';
+import { User } from '../user/user.entity.ts';
+
+export const ProjectSchema = defineEntity({
+  name: 'Project',
+  tableName: 'projects',
+  triggers: [touchUpdatedAtTrigger],
+  properties: {
+    id: p.integer().primary().autoincrement(),
+    user: () => p.manyToOne(User).fieldName('user_id').deleteRule('cascade').index('projects_user_id_index'),
+    name: p.string().length(255),
+    description: p.text().nullable(),
+    cams: () => p.oneToMany(Cam).mappedBy('project').cascade(Cascade.PERSIST, Cascade.REMOVE).orphanRemoval(),
+    ...timestampProperties,
+  },
+});
+
+export class Project extends ProjectSchema.class {}
+
+ProjectSchema.setClass(Project);

@@ -1,0 +1,44 @@
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { connect } from '../../src/index.ts';
+import { databaseUrl, startPostgresServer } from './postgres-server.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAdminUrl: string;
+    templateDatabase: string;
+    databasePrefix: string;
+  }
+}
+
+/**
+ * Starts (or finds) one PostgreSQL server for the whole run and migrates a template database once; every test file
+ * then clones the template into a database of its own, so files run in parallel without sharing rows.
+ */
+export default async function setup(project: TestProject) {
+  const server = await startPostgresServer();
+  const prefix = `ecp_test_${process.pid}_`;
+  const template = `${prefix}template`;
+  const admin = new pg.Client(server.adminUrl);
+  await admin.connect();
+  const { rows } = await admin.query<{ server_version: string }>(`select current_setting('server_version') as server_version`);
+  console.log(`PostgreSQL ${rows[0]!.server_version} from ${server.source}`);
+  await admin.query(`create database ${template}`);
+
+  const db = connect({ url: databaseUrl(server.adminUrl, template) });
+  await db.migrate();
+  await db.close();
+
+  project.provide('postgresAdminUrl', server.adminUrl);
+  project.provide('templateDatabase', template);
+  project.provide('databasePrefix', prefix);
+
+  return async () => {
+    const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [prefix]);
+    for (const { datname } of leftovers.rows) {
+      await admin.query(`drop database if exists "${datname}" with (force)`);
+    }
+    await admin.end();
+    await server.stop();
+  };
+}
