@@ -14,7 +14,7 @@ const files = pack!.files.map((file) => file.path).sort();
 const missing = expected.filter((file) => !files.includes(file));
 const unexpected = files.filter((file) => !expected.includes(file));
 
-const migrationsBundled = /class Migration\d{14}_initial/.test(readFileSync('dist/index.js', 'utf8'));
+const migrationsBundled = /name: "Migration\d{14}_initial", class: Migration\d{14}_initial/.test(readFileSync('dist/index.js', 'utf8'));
 
 if (missing.length || unexpected.length || !migrationsBundled) {
   console.error('The package would not ship what consumers need:');
