@@ -118,8 +118,26 @@ describe('a server that cannot be used', () => {
     await db.close();
   });
 
-  it('reports a refused connection and a wrong password as ConnectionError, never showing the password', async () => {
+  it('reports a refused connection, a refused login and a missing database as ConnectionError, never showing the password', async () => {
     const refused = connect({ url: 'postgres://u:hunter2@127.0.0.1:1/db' });
+    await expect(refused.migrate()).rejects.toMatchObject({ code: 'CONNECTION', message: expect.stringContaining('ECONNREFUSED') });
+    await refused.close();
+
+    // An unknown role is refused whatever the server's authentication method (a wrong password is not, under trust).
+    const login = new URL(database.url);
+    login.username = 'no_such_role';
+    login.password = 'definitely-wrong-password';
+    const missing = new URL(database.url);
+    missing.pathname = '/no_such_database';
+    for (const url of [login, missing]) {
+      const db = connect({ url: url.toString() });
+      const error = await db.checkConnection().catch((caught: unknown) => caught);
+      await db.close();
+      expect(error).toBeInstanceOf(ConnectionError);
+      expect((error as Error).message).not.toContain('definitely-wrong-password');
+    }
+  });
+});
     await expect(refused.migrate()).rejects.toMatchObject({ code: 'CONNECTION', message: expect.stringContaining('ECONNREFUSED') });
     await refused.close();
 
