@@ -2,14 +2,36 @@ import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { checkConnection, type ConnectionReport } from './connection/check-connection.ts';
 import type { ConnectOptions } from './connection/connect-options.ts';
 import { createOrmConfig } from './connection/orm-config.ts';
+import { bindServices, type BoundServices } from './services.ts';
 import { migrate, migrationStatus, rollback, type MigrateOptions, type MigrationStatus, type RollbackOptions } from './migrator/migrator.ts';
 
+/** A unit of work inside `db.transaction()`: the services bound to its transaction, and its EntityManager. */
+export interface Transaction extends BoundServices {
+  /** The transaction's EntityManager, for work of your own (entities, queries) in the same transaction. */
+  em: EntityManager;
+}
+
 /** The handle `connect()` returns: one connection pool, and everything the package does with it. */
-export class Database {
+export class Database implements BoundServices {
   readonly orm: MikroORM;
+  /** Users: each call is its own unit of work on a fresh EntityManager. */
+  readonly users: BoundServices['users'];
+  /** Projects of a user: each call is its own unit of work. */
+  readonly projects: BoundServices['projects'];
+  /** Cams of a user's projects: each call is its own unit of work. */
+  readonly cams: BoundServices['cams'];
 
   constructor(orm: MikroORM) {
     this.orm = orm;
+    ({ users: this.users, projects: this.projects, cams: this.cams } = bindServices(() => orm.em.fork()));
+  }
+
+  /**
+   * Runs `work` in one transaction: committed when it returns, rolled back when it throws (the error is rethrown).
+   * Every service call on `tx` takes part in it; `tx.em` is its EntityManager for anything else.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.fork().transactional((em) => work({ em, ...bindServices(() => em) }));
   }
 
   /** A fresh EntityManager (identity map and unit of work) for one unit of work, e.g. one request. */

@@ -1,18 +1,13 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import { CamRepository } from './cam.repository.ts';
+import { CAM_TYPES } from './cam-type.ts';
+import type { ProfilePoint } from './profile-points.ts';
 import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps.ts';
 import { Project } from '../project/project.entity.ts';
 
-export const CAM_TYPES = ['intake', 'exhaust'] as const;
-
-export interface ProfilePoint {
-  /** Cam angle in degrees, 0 <= angle < 360. */
-  angle: number;
-  /** Distance from the cam axis to the lobe surface, millimetres. */
-  radius: number;
-}
-
 export const CamSchema = defineEntity({
   name: 'Cam',
+  repository: () => CamRepository,
   tableName: 'cams',
   triggers: [touchUpdatedAtTrigger],
 

@@ -1,10 +1,12 @@
 import { Cascade, defineEntity, p } from '@mikro-orm/core';
+import { ProjectRepository } from './project.repository.ts';
 import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
 
 export const ProjectSchema = defineEntity({
   name: 'Project',
+  repository: () => ProjectRepository,
   tableName: 'projects',
   triggers: [touchUpdatedAtTrigger],
   properties: {

@@ -1,0 +1,169 @@
+import { EntityRepository } from '@mikro-orm/postgresql';
+import { runSql, selectList } from '../common/sql.ts';
+import type { Cam } from './cam.entity.ts';
+import type { ProfilePoint } from './profile-points.ts';
+import { CAM_WRITE_COLUMNS, camFields, camSummaryFields, camValuesFromJson } from './cam.fields.ts';
+import { LIFT_TOLERANCE_MM, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
+import { maxLiftOf } from './profile-analysis.ts';
+
+const CAM = selectList(camFields);
+const CAM_SUMMARY = selectList(camSummaryFields);
+/** Cams are reached only through a project of the acting user: another user's cam is as absent as a missing one. */
+const OWNED = 'p.id = c.project_id and p.user_id = $1';
+/** The maximum lift of the stored profile, computed where the profile is. */
+const STORED_PROFILE_LIFT = `(select max((point->>'radius')::float8) - min((point->>'radius')::float8) from jsonb_array_elements(c.profile_points) point)`;
+const LIFT_TOLERANCE = `${LIFT_TOLERANCE_MM} + 1e-9`;
+
+/** A cam as stored; the service adds the figures derived from its profile. */
+export type CamRow = Omit<CamDto, 'profileAnalysis'>;
+
+export interface CamValues {
+  name: string;
+  camType: string;
+  lift: number;
+  duration: number;
+  profilePoints?: ProfilePoint[] | null;
+}
+
+export interface CamChanges {
+  name?: string;
+  camType?: string;
+  lift?: number;
+  duration?: number;
+  /** `undefined` keeps the stored profile, `null` removes it. */
+  profilePoints?: ProfilePoint[] | null;
+}
+
+export interface CamListFilters {
+  camType?: string;
+  liftMin?: number;
+  liftMax?: number;
+  durationMin?: number;
+  durationMax?: number;
+}
+
+/** Every statement on `cams`. Each method is one statement and returns DTO rows, never entities. */
+export class CamRepository extends EntityRepository<Cam> {
+  /** Inserts into a project of the user; `undefined` when the user has no such project. */
+  async insertIntoOwnedProject(userId: string, projectId: number, cam: CamValues): Promise<CamRow | undefined> {
+    const [row] = await runSql<CamRow>(
+      this.em,
+      `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
+       select p.id, $3, $4, $5, $6, $7::jsonb from projects p where p.id = $2 and p.user_id = $1
+       returning ${CAM}`,
+      [userId, projectId, cam.name, cam.camType, cam.lift, cam.duration, jsonOrNull(cam.profilePoints)],
+    );
+    return row;
+  }
+
+  /** Inserts many cams in one statement, in input order; none when the user has no such project. */
+  async insertManyIntoOwnedProject(userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
+    const rows = await runSql<CamSummaryDto>(
+      this.em,
+      `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
+       select p.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
+       from projects p, (${camValuesFromJson('$3')}) input
+       where p.id = $2 and p.user_id = $1
+       order by input.ordinality
+       returning ${CAM_SUMMARY}`,
+      [userId, projectId, JSON.stringify(cams)],
+    );
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  async findOwned(userId: string, camId: number): Promise<CamRow | undefined> {
+    const [row] = await runSql<CamRow>(this.em, `select ${CAM} from cams c join projects p on ${OWNED} where c.id = $2`, [userId, camId]);
+    return row;
+  }
+
+  /**
+   * One page of a project's cams by id, or `undefined` when the user has no such project. The project is the outer
+   * row, so "no project" (no row) and "no cams" (one row of nulls) are told apart in one statement.
+   */
+  async listInOwnedProject(
+    userId: string,
+    projectId: number,
+    filters: CamListFilters,
+    limit: number,
+    afterId: number,
+  ): Promise<CamSummaryDto[] | undefined> {
+    const parameters: unknown[] = [userId, projectId, afterId, limit];
+    const conditions = ['c.project_id = p.id', 'c.id > $3'];
+    const where = (sql: (placeholder: string) => string, value: unknown) => {
+      if (value !== undefined) conditions.push(sql(`$${parameters.push(value)}`));
+    };
+    where((v) => `c.cam_type = ${v}`, filters.camType);
+    where((v) => `c.lift >= ${v}`, filters.liftMin);
+    where((v) => `c.lift <= ${v}`, filters.liftMax);
+    where((v) => `c.duration >= ${v}`, filters.durationMin);
+    where((v) => `c.duration <= ${v}`, filters.durationMax);
+    const rows = await runSql<CamSummaryDto & { id: number | null }>(
+      this.em,
+      `select ${CAM_SUMMARY} from projects p
+       left join lateral (select * from cams c where ${conditions.join(' and ')} order by c.id limit $4) c on true
+       where p.id = $2 and p.user_id = $1`,
+      parameters,
+    );
+    return rows.length === 0 ? undefined : rows.filter((row) => row.id !== null);
+  }
+
+  /**
+   * Applies the changes in one statement, only if the cam is the user's, is at `expectedVersion` (when given), and
+   * its lift and profile still agree where the changes touch only one of them. `undefined` when any of that fails:
+   * `findUpdateState` then tells which.
+   */
+  async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<CamRow | undefined> {
+    const newProfileKeepsLift = changes.profilePoints && changes.lift === undefined ? maxLiftOf(changes.profilePoints) : null;
+    const newLiftKeepsProfile = changes.lift !== undefined && changes.profilePoints === undefined ? changes.lift : null;
+    const [row] = await runSql<CamRow>(
+      this.em,
+      `update cams as c set
+         name = coalesce($3, c.name),
+         cam_type = coalesce($4, c.cam_type),
+         lift = coalesce($5::numeric, c.lift),
+         duration = coalesce($6::int, c.duration),
+         profile_points = case when $7::boolean then $8::jsonb else c.profile_points end,
+         version = c.version + 1
+       from projects p
+       where c.id = $2 and ${OWNED}
+         and ($9::int is null or c.version = $9)
+         and ($10::float8 is null or abs(c.lift::float8 - $10) <= ${LIFT_TOLERANCE})
+         and ($11::float8 is null or c.profile_points is null or abs(${STORED_PROFILE_LIFT} - $11) <= ${LIFT_TOLERANCE})
+       returning ${CAM}`,
+      [
+        userId,
+        camId,
+        changes.name ?? null,
+        changes.camType ?? null,
+        changes.lift ?? null,
+        changes.duration ?? null,
+        changes.profilePoints !== undefined,
+        jsonOrNull(changes.profilePoints),
+        expectedVersion ?? null,
+        newProfileKeepsLift,
+        newLiftKeepsProfile,
+      ],
+    );
+    return row;
+  }
+
+  /** What an update is checked against: the stored version, lift and profile lift, or `undefined` if not the user's. */
+  async findUpdateState(userId: string, camId: number): Promise<{ version: number; lift: number; profileLift: number | null } | undefined> {
+    const [row] = await runSql<{ version: number; lift: number; profileLift: number | null }>(
+      this.em,
+      `select c.version, c.lift::float8 as lift, ${STORED_PROFILE_LIFT} as "profileLift"
+       from cams c join projects p on ${OWNED} where c.id = $2`,
+      [userId, camId],
+    );
+    return row;
+  }
+
+  async deleteOwned(userId: string, camId: number): Promise<boolean> {
+    const deleted = await runSql(this.em, `delete from cams c using projects p where c.id = $2 and ${OWNED} returning c.id`, [userId, camId]);
+    return deleted.length > 0;
+  }
+}
+
+function jsonOrNull(points: ProfilePoint[] | null | undefined): string | null {
+  return points ? JSON.stringify(points) : null;
+}

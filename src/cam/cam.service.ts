@@ -1,0 +1,141 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
+import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
+import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
+import { inTransaction } from '../common/sql.ts';
+import { parseInput, serialIdSchema, userIdSchema } from '../common/validation.ts';
+import { Cam } from './cam.entity.ts';
+import type { CamRepository, CamRow, CamValues } from './cam.repository.ts';
+import {
+  camInputSchema,
+  camListOptionsSchema,
+  camPatchSchema,
+  camUpdateOptionsSchema,
+  liftMismatch,
+  type CamDto,
+  type CamInput,
+  type CamListOptions,
+  type CamPatch,
+  type CamSummaryDto,
+  type CamUpdateOptions,
+} from './cam.schemas.ts';
+import { analyzeProfile, maxLiftOf } from './profile-analysis.ts';
+
+/** The most cams one `createMany` call takes. */
+export const MAX_CAMS_PER_CALL = 10_000;
+/** Cams per INSERT statement, and points: a statement's JSON parameter stays in the tens of megabytes. */
+const BATCH_CAMS = 1000;
+const BATCH_POINTS = 500_000;
+const CAM_ORDERING = 'id:asc';
+
+const repository = (em: EntityManager) => em.getRepository<Cam, CamRepository>(Cam);
+const camInputsSchema = z.array(camInputSchema).min(1).max(MAX_CAMS_PER_CALL);
+
+/** Adds a cam to one of the user's projects. */
+export async function create(em: EntityManager, userId: string, projectId: number, input: CamInput): Promise<CamDto> {
+  const [owner, project] = ids(userId, projectId);
+  const cam = parseInput(camInputSchema, input);
+  const row = await repository(em).insertIntoOwnedProject(owner, project, cam);
+  return row ? withAnalysis(row) : notFound('Project', project);
+}
+
+/** Adds many cams in a few multi-row statements, all or none; returns them in input order, without profiles. */
+export async function createMany(em: EntityManager, userId: string, projectId: number, inputs: CamInput[]): Promise<CamSummaryDto[]> {
+  const [owner, project] = ids(userId, projectId);
+  const cams = parseInput(camInputsSchema, inputs);
+  const batches = toBatches(cams);
+  const insertAll = async (unit: EntityManager) => {
+    const created: CamSummaryDto[] = [];
+    for (const batch of batches) {
+      const rows = await repository(unit).insertManyIntoOwnedProject(owner, project, batch);
+      if (rows.length === 0) notFound('Project', project);
+      created.push(...rows);
+    }
+    return created;
+  };
+  // One batch is one statement, atomic on its own; more need a transaction to stay all-or-nothing.
+  return batches.length === 1 ? insertAll(em) : inTransaction(em, insertAll);
+}
+
+export async function get(em: EntityManager, userId: string, camId: number): Promise<CamDto> {
+  const [owner, cam] = ids(userId, camId);
+  const row = await repository(em).findOwned(owner, cam);
+  return row ? withAnalysis(row) : notFound('Cam', cam);
+}
+
+/** A page of a project's cams (oldest first), filtered by type and by lift and duration ranges. */
+export async function list(em: EntityManager, userId: string, projectId: number, options: CamListOptions = {}): Promise<Page<CamSummaryDto>> {
+  const [owner, project] = ids(userId, projectId);
+  const { limit, after, ...filters } = parseInput(camListOptionsSchema, options);
+  const afterId = after === undefined ? 0 : decodeCursor(after, CAM_ORDERING).id;
+  const rows = await repository(em).listInOwnedProject(owner, project, filters, limit + 1, afterId);
+  if (!rows) notFound('Project', project);
+  return toPage(rows, limit, (last) => ({ ordering: CAM_ORDERING, key: last.id, id: last.id }));
+}
+
+/**
+ * Changes some of a cam's fields and increments its version. With `expectedVersion`, a cam changed since the caller
+ * read it is refused with a `ConflictError` and left as it is: of two editors of the same version, exactly one wins.
+ */
+export async function update(
+  em: EntityManager,
+  userId: string,
+  camId: number,
+  patch: CamPatch,
+  options: CamUpdateOptions = {},
+): Promise<CamDto> {
+  const [owner, cam] = ids(userId, camId);
+  const changes = parseInput(camPatchSchema, patch);
+  const { expectedVersion } = parseInput(camUpdateOptionsSchema, options);
+  const row = await repository(em).updateOwned(owner, cam, changes, expectedVersion);
+  if (row) return withAnalysis(row);
+
+  // Nothing was written: find out why, to say so precisely.
+  const state = await repository(em).findUpdateState(owner, cam);
+  if (!state) notFound('Cam', cam);
+  if (expectedVersion !== undefined && state.version !== expectedVersion) {
+    throw new ConflictError(`Cam ${cam} is at version ${state.version}, not ${expectedVersion}: it changed since it was read`);
+  }
+  // The update changed only one of lift and profile, and it disagrees with the other as stored.
+  const [lift, profileLift] = changes.lift === undefined ? [state.lift, maxLiftOf(changes.profilePoints ?? [])] : [changes.lift, state.profileLift ?? 0];
+  throw new ValidationError([{ path: ['lift'], message: liftMismatch(lift, profileLift), code: 'custom' }]);
+}
+
+async function remove(em: EntityManager, userId: string, camId: number): Promise<void> {
+  const [owner, cam] = ids(userId, camId);
+  if (!(await repository(em).deleteOwned(owner, cam))) notFound('Cam', cam);
+}
+export { remove as delete };
+
+/** The figures derived from the profile travel with every whole cam. */
+export function withAnalysis(row: CamRow): CamDto {
+  const dto = row as CamDto;
+  dto.profileAnalysis = row.profilePoints ? analyzeProfile(row.profilePoints) : null;
+  return dto;
+}
+
+function ids(userId: string, recordId: number): [string, number] {
+  return [parseInput(userIdSchema, userId), parseInput(serialIdSchema, recordId)];
+}
+
+function notFound(entity: 'Project' | 'Cam', id: number): never {
+  throw new NotFoundError(entity, id);
+}
+
+function toBatches(cams: CamValues[]): CamValues[][] {
+  const batches: CamValues[][] = [];
+  let current: CamValues[] = [];
+  let points = 0;
+  for (const cam of cams) {
+    const size = cam.profilePoints?.length ?? 0;
+    if (current.length === BATCH_CAMS || (current.length > 0 && points + size > BATCH_POINTS)) {
+      batches.push(current);
+      current = [];
+      points = 0;
+    }
+    current.push(cam);
+    points += size;
+  }
+  batches.push(current);
+  return batches;
+}

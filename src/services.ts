@@ -1,0 +1,40 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import * as cams from './cam/cam.service.ts';
+import * as projects from './project/project.service.ts';
+import * as users from './user/user.service.ts';
+
+/** The service functions without their first argument: the EntityManager is supplied by whoever binds them. */
+export type BoundService<Service> = { [Name in keyof Service]: WithoutEntityManager<Service[Name]> };
+
+// Overloaded functions (projects.get) keep both signatures; matching two overloads also covers single signatures.
+type WithoutEntityManager<Fn> = Fn extends {
+  (em: EntityManager, ...args: infer A1): infer R1;
+  (em: EntityManager, ...args: infer A2): infer R2;
+}
+  ? { (...args: A1): R1; (...args: A2): R2 }
+  : never;
+
+/** Everything a unit of work can do: the services bound to one EntityManager, and that EntityManager. */
+export interface BoundServices {
+  users: BoundService<typeof users>;
+  projects: BoundService<typeof projects>;
+  cams: BoundService<typeof cams>;
+}
+
+/**
+ * Binds every service function to the EntityManager `entityManagerFor()` returns at each call: a fresh fork per call
+ * for `db.users.*`, or always the same transactional one for `db.transaction(tx => ...)`.
+ */
+export function bindServices(entityManagerFor: () => EntityManager): BoundServices {
+  return { users: bind(users, entityManagerFor), projects: bind(projects, entityManagerFor), cams: bind(cams, entityManagerFor) };
+}
+
+function bind<Service extends object>(service: Service, entityManagerFor: () => EntityManager): BoundService<Service> {
+  const bound: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(service)) {
+    if (typeof fn === 'function') {
+      bound[name] = (...args: unknown[]) => fn(entityManagerFor(), ...args);
+    }
+  }
+  return bound as BoundService<Service>;
+}

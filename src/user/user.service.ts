@@ -1,0 +1,56 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { NotFoundError } from '../common/errors.ts';
+import { parseInput, userIdSchema } from '../common/validation.ts';
+import { User } from './user.entity.ts';
+import type { UserRepository } from './user.repository.ts';
+import {
+  emailSchema,
+  userPatchSchema,
+  userUpsertSchema,
+  type UserDto,
+  type UserPatch,
+  type UserUpsertInput,
+  type UserWithProjectsDto,
+} from './user.schemas.ts';
+
+const repository = (em: EntityManager) => em.getRepository<User, UserRepository>(User);
+
+/** Creates the user or updates its e-mail address and status: what a sign-in webhook calls. Idempotent. */
+export async function upsert(em: EntityManager, input: UserUpsertInput): Promise<UserDto> {
+  const { id, email, subscriptionStatus } = parseInput(userUpsertSchema, input);
+  return repository(em).upsertUser(id, email, subscriptionStatus);
+}
+
+export async function get(em: EntityManager, id: string): Promise<UserDto> {
+  const userId = parseInput(userIdSchema, id);
+  return (await repository(em).findById(userId)) ?? notFound(userId);
+}
+
+/** Looks the address up without regard to case. */
+export async function getByEmail(em: EntityManager, email: string): Promise<UserDto> {
+  const address = parseInput(emailSchema, email);
+  return (await repository(em).findByEmail(address)) ?? notFound(address);
+}
+
+export async function update(em: EntityManager, id: string, patch: UserPatch): Promise<UserDto> {
+  const userId = parseInput(userIdSchema, id);
+  const { email, subscriptionStatus } = parseInput(userPatchSchema, patch);
+  return (await repository(em).updateUser(userId, email, subscriptionStatus)) ?? notFound(userId);
+}
+
+/** Deletes the user with its projects and their cams. */
+async function remove(em: EntityManager, id: string): Promise<void> {
+  const userId = parseInput(userIdSchema, id);
+  if (!(await repository(em).deleteUser(userId))) notFound(userId);
+}
+export { remove as delete };
+
+/** The user with all its projects and their cams, in one statement. */
+export async function getWithProjects(em: EntityManager, email: string): Promise<UserWithProjectsDto> {
+  const address = parseInput(emailSchema, email);
+  return (await repository(em).findWithProjectsByEmail(address)) ?? notFound(address);
+}
+
+function notFound(id: string): never {
+  throw new NotFoundError('User', id);
+}
