@@ -1,0 +1,21 @@
+import pg from 'pg';
+
+/**
+ * Runs `work` and returns the SQL statements it sent, counted where every one of them passes: `pg.Client#query`
+ * (MikroORM, Kysely and our own statements all use this one `pg`). BEGIN and COMMIT count too.
+ */
+export async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = prototype.query;
+  const statements: string[] = [];
+  prototype.query = function (this: unknown, ...args: unknown[]) {
+    const query = args[0];
+    statements.push(typeof query === 'string' ? query : String((query as { text?: string }).text));
+    return original.apply(this, args);
+  };
+  try {
+    return { result: await work(), statements };
+  } finally {
+    prototype.query = original;
+  }
+}
