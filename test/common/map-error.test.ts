@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError } from '../../src/index.ts';
+import { toDataAccessError } from '../../src/common/map-error.ts';
+import { useTestDatabase } from '../support/test-database.ts';
+
+const database = useTestDatabase();
+
+/** The error PostgreSQL really raises for `sql`, as MikroORM hands it to us. */
+async function driverError(sql: string): Promise<unknown> {
+  return database.db.fork().execute(sql).then(
+    () => {
+      throw new Error(`expected ${sql} to fail`);
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe('toDataAccessError, on errors PostgreSQL really raises', () => {
+  it('maps the case-insensitive e-mail unique violation to a ConflictError saying so, keeping the cause', async () => {
+    await database.db.fork().execute(`insert into users (id, email) values ('map_a', 'map@example.com')`);
+    const cause = await driverError(`insert into users (id, email) values ('map_b', 'MAP@example.com')`);
+    const mapped = toDataAccessError(cause);
+    expect(mapped).toBeInstanceOf(ConflictError);
+    expect(mapped).toMatchObject({ code: 'CONFLICT', message: 'This e-mail address is already taken by another user', cause });
+  });
+
+  it('maps a duplicate id to a ConflictError', async () => {
+    expect(toDataAccessError(await driverError(`insert into users (id, email) values ('map_a', 'other@example.com')`))).toMatchObject({
+      code: 'CONFLICT',
+      message: 'A user with this id already exists',
+    });
+  });
+
+  it('maps a foreign key to a missing row to NotFoundError of the referenced entity', async () => {
+    expect(toDataAccessError(await driverError(`insert into projects (user_id, name) values ('user_gone', 'x')`))).toMatchObject({
+      code: 'NOT_FOUND',
+      entity: 'User',
+      id: 'user_gone',
+    });
+    const error = toDataAccessError(await driverError(`insert into cams (project_id, name, cam_type, lift, duration) values (2000000000, 'x', 'intake', 1, 1)`));
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toMatchObject({ entity: 'Project', id: 2000000000 });
+  });
+
+  it('maps CHECK, NOT NULL and out-of-range numbers to ValidationError', async () => {
+    const [project] = await database.db.fork().execute<{ id: number }[]>(`insert into projects (user_id, name) values ('map_a', 'p') returning id`);
+    for (const sql of [
+      `insert into cams (project_id, name, cam_type, lift, duration) values (${project!.id}, 'x', 'rocker', 1, 1)`,
+      `insert into cams (project_id, name, cam_type, lift, duration) values (${project!.id}, null, 'intake', 1, 1)`,
+      `insert into cams (project_id, name, cam_type, lift, duration) values (${project!.id}, 'x', 'intake', 1000, 1)`,
+    ]) {
+      expect(toDataAccessError(await driverError(sql))).toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('passes our own errors through and wraps the unforeseen as DataAccessError with its cause', async () => {
+    const own = new ConflictError('mine');
+    expect(toDataAccessError(own)).toBe(own);
+    const cause = await driverError('select * from no_such_table');
+    expect(toDataAccessError(cause)).toMatchObject({ constructor: DataAccessError, code: 'DATA_ACCESS', cause });
+    expect(toDataAccessError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(ConnectionError);
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { cams, ConflictError, projects, users } from '../src/index.ts';
+import { camInput, createUser } from './support/fixtures.ts';
+import { useTestDatabase } from './support/test-database.ts';
+
+const database = useTestDatabase();
+
+describe('db.transaction', () => {
+  it('commits every service call of the callback together', async () => {
+    const user = await createUser(database.db);
+    const project = await database.db.transaction(async (tx) => {
+      const created = await tx.projects.create(user.id, { name: 'Atomic' });
+      await tx.cams.createMany(user.id, created.id, [camInput({ name: 'one' }), camInput({ name: 'two' })]);
+      await tx.users.update(user.id, { subscriptionStatus: 'pro' });
+      return created;
+    });
+    expect((await database.db.projects.get(user.id, project.id, { withCams: true })).cams).toHaveLength(2);
+    expect((await database.db.users.get(user.id)).subscriptionStatus).toBe('pro');
+  });
+
+  it('rolls all of them back when the callback throws, and rethrows', async () => {
+    const user = await createUser(database.db);
+    const attempt = database.db.transaction(async (tx) => {
+      const project = await tx.projects.create(user.id, { name: 'Doomed' });
+      await tx.cams.create(user.id, project.id, camInput());
+      await tx.users.update(user.id, { subscriptionStatus: 'pro' });
+      throw new Error('payment declined');
+    });
+    await expect(attempt).rejects.toThrow('payment declined');
+    expect((await database.db.projects.list(user.id)).items).toEqual([]);
+    expect((await database.db.users.get(user.id)).subscriptionStatus).toBe('free');
+  });
+
+  it('rolls back when a service call inside fails, with the typed error', async () => {
+    const user = await createUser(database.db);
+    const taken = await createUser(database.db, 'taken');
+    const attempt = database.db.transaction(async (tx) => {
+      await tx.projects.create(user.id, { name: 'Before the conflict' });
+      await tx.users.update(user.id, { email: taken.email });
+    });
+    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    expect((await database.db.projects.list(user.id)).items).toEqual([]);
+  });
+
+  it('gives the transaction’s EntityManager for work of the caller’s own', async () => {
+    const user = await createUser(database.db);
+    await expect(
+      database.db.transaction(async (tx) => {
+        await tx.projects.create(user.id, { name: 'With raw SQL beside it' });
+        await tx.em.execute(`update users set subscription_status = 'pro' where id = ?`, [user.id]);
+        throw new Error('undo both');
+      }),
+    ).rejects.toThrow('undo both');
+    expect(await database.db.users.get(user.id)).toMatchObject({ subscriptionStatus: 'free' });
+  });
+});
+
+describe('the plain service functions with a caller’s transaction', () => {
+  it('take part in it instead of committing on their own', async () => {
+    const user = await createUser(database.db);
+    const em = database.db.fork();
+    await expect(
+      em.transactional(async (tx) => {
+        const project = await projects.create(tx, user.id, { name: 'Host transaction' });
+        await cams.createMany(tx, user.id, project.id, Array.from({ length: 1500 }, () => camInput({ profilePoints: undefined, lift: 9 })));
+        await users.update(tx, user.id, { subscriptionStatus: 'pro' });
+        throw new Error('host rolls back');
+      }),
+    ).rejects.toThrow('host rolls back');
+    expect((await database.db.projects.list(user.id)).items).toEqual([]);
+    expect((await database.db.users.get(user.id)).subscriptionStatus).toBe('free');
+  });
+});

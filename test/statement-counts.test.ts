@@ -1,0 +1,110 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { camInput, createUser } from './support/fixtures.ts';
+import { statementsOf } from './support/statement-counter.ts';
+import { useTestDatabase } from './support/test-database.ts';
+
+/**
+ * Every service call sends a fixed number of statements whatever the number of rows involved: no N+1, and reads
+ * never pay for a transaction. Counted on the wire (pg's Client#query), BEGIN and COMMIT included.
+ */
+const database = useTestDatabase();
+const db = () => database.db;
+
+async function count(work: () => Promise<unknown>): Promise<number> {
+  return (await statementsOf(work)).statements.length;
+}
+
+let small: { userId: string; email: string; projectId: number; camId: number };
+let large: { userId: string; email: string; projectId: number };
+
+beforeAll(async () => {
+  const smallUser = await createUser(db(), 'small');
+  const smallProject = await db().projects.create(smallUser.id, { name: 'One' });
+  const cam = await db().cams.create(smallUser.id, smallProject.id, camInput());
+  small = { userId: smallUser.id, email: smallUser.email, projectId: smallProject.id, camId: cam.id };
+
+  // 1,000 projects, one of them with 1,000 cams.
+  const largeUser = await createUser(db(), 'large');
+  await db().fork().execute(`insert into projects (user_id, name) select ?, 'Project ' || n from generate_series(1, 999) n`, [largeUser.id]);
+  const largeProject = await db().projects.create(largeUser.id, { name: 'Catalogue' });
+  await db().cams.createMany(largeUser.id, largeProject.id, Array.from({ length: 1000 }, (_, i) => camInput({ name: `Lobe ${i}` })));
+  large = { userId: largeUser.id, email: largeUser.email, projectId: largeProject.id };
+});
+
+describe('reads: one statement each, for one row or a thousand', () => {
+  it.each<[string, () => Promise<unknown>]>([
+    ['users.get', () => db().users.get(small.userId)],
+    ['users.getByEmail', () => db().users.getByEmail(small.email)],
+    ['users.getWithProjects, 1 project and 1 cam', () => db().users.getWithProjects(small.email)],
+    ['users.getWithProjects, 1,000 projects and 1,000 cams', () => db().users.getWithProjects(large.email)],
+    ['projects.get', () => db().projects.get(small.userId, small.projectId)],
+    ['projects.get with 1 cam', () => db().projects.get(small.userId, small.projectId, { withCams: true })],
+    ['projects.get with 1,000 cams', () => db().projects.get(large.userId, large.projectId, { withCams: true })],
+    ['projects.list of 1 project', () => db().projects.list(small.userId)],
+    ['projects.list of 1,000 projects', () => db().projects.list(large.userId, { limit: 1000 })],
+    ['projects.list, searched by name', () => db().projects.list(large.userId, { search: 'Project 9', limit: 10 })],
+    ['projects.export of 1,000 cams', () => db().projects.export(large.userId, large.projectId)],
+    ['cams.get', () => db().cams.get(small.userId, small.camId)],
+    ['cams.list of 1 cam', () => db().cams.list(small.userId, small.projectId)],
+    ['cams.list of 1,000 cams, filtered', () => db().cams.list(large.userId, large.projectId, { limit: 1000, camType: 'intake', liftMin: 1 })],
+  ])('%s', async (_name, read) => {
+    await read(); // warm: the pool's first connection is opened outside the count
+    expect(await count(read)).toBe(1);
+  });
+});
+
+describe('writes: one statement each unless a transaction is needed', () => {
+  it('users.upsert (new and existing), users.update, users.delete: 1 each', async () => {
+    expect(await count(() => db().users.upsert({ id: 'user_counted', email: 'counted@example.com' }))).toBe(1);
+    expect(await count(() => db().users.upsert({ id: 'user_counted', email: 'counted@example.com' }))).toBe(1);
+    expect(await count(() => db().users.update('user_counted', { subscriptionStatus: 'pro' }))).toBe(1);
+    expect(await count(() => db().users.delete('user_counted'))).toBe(1);
+  });
+
+  it('projects.create, update, duplicate with cams, delete: 1 each', async () => {
+    const { id } = await db().projects.create(small.userId, { name: 'warm' });
+    expect(await count(() => db().projects.create(small.userId, { name: 'Counted' }))).toBe(1);
+    expect(await count(() => db().projects.update(small.userId, id, { name: 'Renamed' }))).toBe(1);
+    expect(await count(() => db().projects.duplicate(large.userId, large.projectId))).toBe(1);
+    expect(await count(() => db().projects.delete(small.userId, id))).toBe(1);
+  });
+
+  it('projects.import of 1,000 cams: 1', async () => {
+    const document = await db().projects.export(large.userId, large.projectId);
+    expect(await count(() => db().projects.import(small.userId, document))).toBe(1);
+  });
+
+  it('cams.create, update (with expectedVersion too), delete: 1 each', async () => {
+    const cam = await db().cams.create(small.userId, small.projectId, camInput());
+    expect(await count(() => db().cams.create(small.userId, small.projectId, camInput()))).toBe(1);
+    expect(await count(() => db().cams.update(small.userId, cam.id, { name: 'x' }))).toBe(1);
+    expect(await count(() => db().cams.update(small.userId, cam.id, { lift: 11.43 }, { expectedVersion: 2 }))).toBe(1);
+    expect(await count(() => db().cams.delete(small.userId, cam.id))).toBe(1);
+  });
+
+  it('a refused cam update: the update, then one read to say why', async () => {
+    const cam = await db().cams.create(small.userId, small.projectId, camInput());
+    expect(await count(() => db().cams.update(small.userId, cam.id, { name: 'y' }, { expectedVersion: 9 }).catch(() => undefined))).toBe(2);
+  });
+
+  it('cams.createMany of 1,000 cams: 1 multi-row statement; of 2,100: BEGIN, 3, COMMIT', async () => {
+    const inputs = (n: number) => Array.from({ length: n }, () => camInput({ profilePoints: undefined, lift: 10 }));
+    expect(await count(() => db().cams.createMany(small.userId, small.projectId, inputs(1000)))).toBe(1);
+    const { statements } = await statementsOf(() => db().cams.createMany(small.userId, small.projectId, inputs(2100)));
+    expect(statements.map((sql) => sql.trim().split(/\s+/)[0]!.toLowerCase())).toEqual(['begin', 'insert', 'insert', 'insert', 'commit']);
+  });
+
+  it('a project and 3 cams in db.transaction: BEGIN, one INSERT per table, COMMIT', async () => {
+    const { statements } = await statementsOf(() =>
+      db().transaction(async (tx) => {
+        const project = await tx.projects.create(small.userId, { name: 'With cams' });
+        await tx.cams.createMany(small.userId, project.id, [camInput(), camInput(), camInput()]);
+      }),
+    );
+    expect(statements.map((sql) => sql.trim().split(/\s+/)[0]!.toLowerCase())).toEqual(['begin', 'insert', 'insert', 'commit']);
+  });
+
+  it('validation failures send nothing', async () => {
+    expect(await count(() => db().cams.create(small.userId, small.projectId, camInput({ duration: 0 })).catch(() => undefined))).toBe(0);
+  });
+});
