@@ -1,0 +1,51 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, inject, it } from 'vitest';
+import { databaseUrl } from './support/postgres-server.ts';
+import { adminQuery } from './support/test-database.ts';
+
+const run = promisify(execFile);
+const root = join(import.meta.dirname, '..');
+
+/** Runs `npm run example -- <name>` as a reader would, against a fresh empty database of its own. */
+async function runExample(name: string): Promise<string> {
+  const database = `${inject('databasePrefix')}example_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`create database ${database}`);
+  try {
+    const { stdout } = await run(process.execPath, [join(root, 'scripts/run-example.ts'), name], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: databaseUrl(inject('postgresAdminUrl'), database) },
+    });
+    return stdout;
+  } finally {
+    await adminQuery(`drop database if exists ${database} with (force)`);
+  }
+}
+
+// Each tutorial runs to the end and prints what it promises; the lines checked are the ones a reader relies on.
+describe('the tutorials in examples/', { timeout: 120_000 }, () => {
+  it.each<[string, (string | RegExp)[]]>([
+    ['quick-start', ['migrated: Migration', 'read back by e-mail: 1 project, 1 cam', 'upgraded to pro', 'deleted the user: 0 projects left']],
+    ['connect', ['package tables present: yes', 'pending migrations: 0', 'tables: cams, enginecampro_db_migrations, projects, users']],
+    ['crud', ['found by e-mail: John@Example.com with 2 projects', 'upgraded: plan pro', 'deleted: 0 projects and 0 cams left', 'reading it again: NOT_FOUND']],
+    ['relationships', ['users.getWithProjects: 1 statement', 'projects.get with cams: 1 statement, 2 cams', 'entities with populate: 3 statements for 3 projects and 6 cams']],
+    ['unit-of-work', ['user now pro', 'rolled back: This e-mail address is already taken', 'projects after the rollback: Dual pattern\n', 'now 2 projects: Dual pattern, Dual pattern, variant B']],
+    ['http-service', ['POST /projects -> 201', 'POST /projects -> 400 VALIDATION: 0.camType', 'GET /projects/1 -> 404 NOT_FOUND', 'PATCH /cams/1 -> 409 CONFLICT', 'GET /projects -> 401', 'alice has 1 project']],
+    ['migrations', ['instance 2 applied: nothing', 'instance 3 applied: nothing', /instance \d applied: Migration\d+_initial/, 'pending: none', 'tables present: true, pending: 0']],
+    ['supabase', ['migrations over the direct connection: Migration', 'tables present: true, pending migrations: 0', 'upserted user_supabase']],
+    ['cam-profiles', ['max lift 11.43 mm at 180 deg', 'duration at 0.050 in: 196.05 crank deg', 'Exhaust 3 (12.07 mm, 220 deg)', 'tab two refused: Cam 1 is at version 2, not 1', 'reground: v3, 11.94 mm']],
+  ])('%s', async (name, expected) => {
+    const output = await runExample(name);
+    for (const line of expected) {
+      if (typeof line === 'string') expect(output).toContain(line);
+      else expect(output).toMatch(line);
+    }
+  });
+
+  it('names the examples there are when asked for one that is not', async () => {
+    const failure = await run(process.execPath, [join(root, 'scripts/run-example.ts'), 'nonsense'], { cwd: root }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('08-cam-profiles') });
+  });
+});
