@@ -6,8 +6,13 @@ import { toDataAccessError } from './map-error.ts';
 interface DriverConnection {
   executeQuery(query: { sql: string; parameters: readonly unknown[]; queryId: { queryId: string } }): Promise<{ rows: unknown[] }>;
 }
-interface ConnectionSource {
+/** A Kysely transaction, as MikroORM keeps it for an EntityManager inside `transactional()`. */
+interface TransactionContext {
   getExecutor(): { provideConnection<T>(consumer: (connection: DriverConnection) => Promise<T>): Promise<T> };
+}
+/** The `pg.Pool` behind MikroORM's PostgreSQL connection. */
+interface NativePool {
+  query(sql: string, parameters: readonly unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 const QUERY_ID = { queryId: 'enginecampro-db' };
@@ -25,10 +30,11 @@ export async function runSql<Row>(em: SqlEntityManager, sql: string, parameters:
   const logging = logger.isEnabled('query');
   const started = logging ? performance.now() : 0;
   try {
-    const source = (em.getTransactionContext() ?? (await connectedClient(em))) as ConnectionSource;
-    const { rows } = await source
-      .getExecutor()
-      .provideConnection((connection) => connection.executeQuery({ sql, parameters, queryId: QUERY_ID }));
+    const transaction = em.getTransactionContext<TransactionContext>();
+    // Outside a transaction, straight to the pool, exactly as hand-written pg code does; inside one, on its connection.
+    const { rows } = transaction
+      ? await transaction.getExecutor().provideConnection((connection) => connection.executeQuery({ sql, parameters, queryId: QUERY_ID }))
+      : await ((await em.getConnection().getNativeClient()) as NativePool).query(sql, parameters);
     if (logging) {
       logger.logQuery({ query: sql, took: Math.round(performance.now() - started), results: rows.length, level: 'info' });
     }
@@ -39,12 +45,6 @@ export async function runSql<Row>(em: SqlEntityManager, sql: string, parameters:
     }
     throw toDataAccessError(error);
   }
-}
-
-async function connectedClient(em: SqlEntityManager): Promise<unknown> {
-  const connection = em.getConnection();
-  await connection.ensureConnection();
-  return connection.getClient();
 }
 
 /**
