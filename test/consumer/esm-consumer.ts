@@ -1,0 +1,44 @@
+// An application that installed @enginecampro/db from its tarball, written as ESM TypeScript and run by Node's type
+// stripping. Usage: node esm-consumer.ts <database url>. It prints one line per step for the consumer test to compare.
+import { Cam, connect, Project, User } from '@enginecampro/db';
+
+const userId = 'esm_builder';
+const email = 'esm.builder@example.com';
+
+const db = connect({ url: process.argv[2] });
+try {
+  console.log(`migrate: ${(await db.migrate()).length} applied`);
+  console.log(`migrate again: ${(await db.migrate()).length} applied`);
+
+  const em = db.fork();
+  const user = em.create(User, { id: userId, email });
+  const project = em.create(Project, { user, name: 'Small-block street cam' });
+  const cam = em.create(Cam, {
+    project,
+    name: 'Intake lobe',
+    camType: 'intake',
+    lift: 11.43,
+    duration: 268,
+    profilePoints: [{ angle: 0, radius: 18.5 }],
+  });
+  await em.flush();
+  console.log(`create: user ${user.id}, project "${project.name}", cam "${cam.name}" ${cam.lift} mm / ${cam.duration} deg`);
+
+  const reader = db.fork();
+  const loaded = await reader.findOneOrFail(User, { email }, { populate: ['projects'] });
+  console.log(`read: ${loaded.email} has ${loaded.projects.count()} project(s)`);
+
+  loaded.subscriptionStatus = 'pro';
+  await reader.flush();
+  const updated = await db.fork().findOneOrFail(User, { id: userId });
+  console.log(`update: subscription ${updated.subscriptionStatus}`);
+
+  const remover = db.fork();
+  remover.remove(await remover.findOneOrFail(User, { id: userId }));
+  await remover.flush();
+  const check = db.fork();
+  const left = [await check.count(User, { id: userId }), await check.count(Project, { user: userId }), await check.count(Cam, { project: project.id })];
+  console.log(`delete: ${left[0]} users, ${left[1]} projects, ${left[2]} cams left`);
+} finally {
+  await db.close();
+}
