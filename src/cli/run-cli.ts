@@ -3,7 +3,7 @@ import { parseInvocation } from './arguments.ts';
 import { ExitCode } from './exit-codes.ts';
 import { commandHelp, globalHelp } from './help.ts';
 import { createOutput } from './output.ts';
-import { printableUrl } from './printable-url.ts';
+import { redactDatabaseUrl } from '../connection/database-url.ts';
 import { describeFailure } from './report-error.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -22,7 +22,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       throw new UsageError('no database URL: pass --url <url> or set DATABASE_URL');
     }
     db = connect({ url });
-    return await invocation.command.run({ db, displayUrl: printableUrl(url), to: invocation.to, out: createOutput(invocation.json) });
+    return await invocation.command.run({ db, displayUrl: redactDatabaseUrl(url), to: invocation.to, out: createOutput(invocation.json) });
   } catch (error) {
     const { message, exitCode } = describeFailure(error, url);
     process.stderr.write(`${message}\n`);

@@ -43,9 +43,15 @@ export function parseDatabaseUrl(url: string): DatabaseUrl {
   };
 }
 
-/** The URL with its password replaced by `*****`, safe to print. */
+/**
+ * The URL with its password replaced by `*****`, safe to print. It reads the URL with the parser `connect()` uses, so
+ * the whole password is masked even when it holds an unescaped `@` (the last `@` ends the user information).
+ */
 export function redactDatabaseUrl(url: string): string {
-  return url.replace(/^(\w+:\/\/[^:/@]*:)[^@]*@/, '$1*****@');
+  if (!URL.canParse(url)) return '(unparsable URL)';
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '*****';
+  return parsed.href;
 }
 
 function decode(component: string): string {

@@ -31,5 +31,7 @@ describe('redactDatabaseUrl', () => {
   it('hides the password and keeps the rest', () => {
     expect(redactDatabaseUrl('postgres://app:s3cr%40t@db:5432/x?sslmode=require')).toBe('postgres://app:*****@db:5432/x?sslmode=require');
     expect(redactDatabaseUrl('postgres://db:5432/x')).toBe('postgres://db:5432/x');
+    expect(redactDatabaseUrl('postgres://u:open@sesame@host/db')).toBe('postgres://u:*****@host/db');
+    expect(redactDatabaseUrl('not a url with secret')).not.toContain('secret');
   });
 });
