@@ -16,6 +16,8 @@ const instances = [1, 2, 3].map(() => connect({ url: database.url, pool: { max: 
 try {
   const results = await Promise.all(instances.map((instance) => instance.migrate()));
   results.forEach((applied, index) => console.log(`instance ${index + 1} applied: ${applied.length ? applied.join(', ') : 'nothing'}`));
+  const appliers = results.filter((applied) => applied.length > 0).length;
+  console.log(`${appliers} instance applied the migrations, ${results.length - appliers} found nothing left to do`);
 
   const db = instances[0]!;
   // Status reads the history table (enginecampro_db_migrations, apart from your application's own) and writes nothing.
