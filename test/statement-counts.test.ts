@@ -42,6 +42,7 @@ describe('reads: one statement each, for one row or a thousand', () => {
     ['projects.get with 1,000 cams', () => db().projects.get(large.userId, large.projectId, { withCams: true })],
     ['projects.list of 1 project', () => db().projects.list(small.userId)],
     ['projects.list of 1,000 projects', () => db().projects.list(large.userId, { limit: 1000 })],
+    ['projects.list of 1,000 projects with their cams', () => db().projects.list(large.userId, { limit: 1000, withCams: true })],
     ['projects.list, searched by name', () => db().projects.list(large.userId, { search: 'Project 9', limit: 10 })],
     ['projects.export of 1,000 cams', () => db().projects.export(large.userId, large.projectId)],
     ['cams.get', () => db().cams.get(small.userId, small.camId)],

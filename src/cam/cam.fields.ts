@@ -21,12 +21,11 @@ export const camFields = { ...camSummaryFields, profilePoints: 'c.profile_points
 export const CAM_WRITE_COLUMNS = 'name, cam_type, lift, duration, profile_points';
 
 /**
- * Rows `(name, cam_type, lift, duration, profile_points, ordinality)` from a JSON array of validated cam inputs bound
- * as one parameter: a thousand cams with their profiles travel in one statement, far under the 65,535-parameter
- * limit that multi-row VALUES would hit.
+ * Rows `input(name, cam_type, lift, duration, profile_points, ordinality)` from a JSON array of validated cam inputs
+ * bound as one parameter: a thousand cams with their profiles travel in one statement, far under the 65,535-parameter
+ * limit that multi-row VALUES would hit. A missing or null `profilePoints` reads as SQL NULL.
  */
 export function camValuesFromJson(parameter: string): string {
-  return `select e->>'name' as name, e->>'camType' as cam_type, (e->>'lift')::numeric as lift, (e->>'duration')::int as duration,
-            nullif(e->'profilePoints', 'null'::jsonb) as profile_points, ordinality
-     from jsonb_array_elements(${parameter}::jsonb) with ordinality as input(e, ordinality)`;
+  return `rows from (jsonb_to_recordset(${parameter}::jsonb) as ("name" text, "camType" text, "lift" numeric, "duration" int, "profilePoints" jsonb))
+     with ordinality as input(name, cam_type, lift, duration, profile_points, ordinality)`;
 }

@@ -46,14 +46,15 @@ export interface CamListFilters {
 export class CamRepository extends EntityRepository<Cam> {
   /** Inserts into a project of the user; `undefined` when the user has no such project. */
   async insertIntoOwnedProject(userId: string, projectId: number, cam: CamValues): Promise<CamRow | undefined> {
-    const [row] = await runSql<CamRow>(
+    const [row] = await runSql<CamSummaryDto>(
       this.em,
       `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
        select p.id, $3, $4, $5, $6, $7::jsonb from projects p where p.id = $2 and p.user_id = $1
-       returning ${CAM}`,
+       returning ${CAM_SUMMARY}`,
       [userId, projectId, cam.name, cam.camType, cam.lift, cam.duration, jsonOrNull(cam.profilePoints)],
     );
-    return row;
+    // The stored profile is the caller's: sending it back would only cost a round of JSON both ways.
+    return row && { ...row, profilePoints: cam.profilePoints ?? null };
   }
 
   /** Inserts many cams in one statement, in input order; none when the user has no such project. */
@@ -62,7 +63,7 @@ export class CamRepository extends EntityRepository<Cam> {
       this.em,
       `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
        select p.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
-       from projects p, (${camValuesFromJson('$3')}) input
+       from projects p, ${camValuesFromJson('$3')}
        where p.id = $2 and p.user_id = $1
        order by input.ordinality
        returning ${CAM_SUMMARY}`,
@@ -113,9 +114,11 @@ export class CamRepository extends EntityRepository<Cam> {
    * `findUpdateState` then tells which.
    */
   async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<CamRow | undefined> {
+    // A profile the changes set is not read back: the caller has it.
+    const profileGiven = changes.profilePoints !== undefined;
     const newProfileKeepsLift = changes.profilePoints && changes.lift === undefined ? maxLiftOf(changes.profilePoints) : null;
     const newLiftKeepsProfile = changes.lift !== undefined && changes.profilePoints === undefined ? changes.lift : null;
-    const [row] = await runSql<CamRow>(
+    const [row] = await runSql<CamSummaryDto & Partial<CamRow>>(
       this.em,
       `update cams as c set
          name = coalesce($3, c.name),
@@ -129,7 +132,7 @@ export class CamRepository extends EntityRepository<Cam> {
          and ($9::int is null or c.version = $9)
          and ($10::float8 is null or abs(c.lift::float8 - $10) <= ${LIFT_TOLERANCE})
          and ($11::float8 is null or c.profile_points is null or abs(${STORED_PROFILE_LIFT} - $11) <= ${LIFT_TOLERANCE})
-       returning ${CAM}`,
+       returning ${profileGiven ? CAM_SUMMARY : CAM}`,
       [
         userId,
         camId,
@@ -137,14 +140,14 @@ export class CamRepository extends EntityRepository<Cam> {
         changes.camType ?? null,
         changes.lift ?? null,
         changes.duration ?? null,
-        changes.profilePoints !== undefined,
+        profileGiven,
         jsonOrNull(changes.profilePoints),
         expectedVersion ?? null,
         newProfileKeepsLift,
         newLiftKeepsProfile,
       ],
     );
-    return row;
+    return row && (profileGiven ? { ...row, profilePoints: changes.profilePoints ?? null } : (row as CamRow));
   }
 
   /** What an update is checked against: the stored version, lift and profile lift, or `undefined` if not the user's. */

@@ -21,10 +21,12 @@ export interface ProjectListQuery {
   search?: string;
   after?: CursorPosition;
   limit: number;
+  withCams: boolean;
 }
 
 /** A project with its cams and their profiles, as the export document holds it. */
 export type ExportedProject = ProjectDocument['project'];
+type ExportedCam = ExportedProject['cams'][number];
 
 /** Every statement on `projects`. Each method is one statement (copies and imports too) and returns DTO rows. */
 export class ProjectRepository extends EntityRepository<Project> {
@@ -47,8 +49,12 @@ export class ProjectRepository extends EntityRepository<Project> {
     return project;
   }
 
-  /** One page by keyset: rows after the cursor in (sort key, id) order, so inserts elsewhere never shift a page. */
-  async listOwned(userId: string, query: ProjectListQuery): Promise<ProjectDto[]> {
+  /**
+   * One page by keyset: rows after the cursor in (sort key, id) order, so inserts elsewhere never shift a page. The
+   * page is cut in a subquery before its DTOs are built: PostgreSQL computes a select list below the sort, and would
+   * otherwise format every project of the user to keep fifty.
+   */
+  async listOwned(userId: string, query: ProjectListQuery): Promise<ProjectDto[] | ProjectWithCamsDto[]> {
     const parameters: unknown[] = [userId, query.limit];
     const conditions = ['p.user_id = $1'];
     const column = SORT_COLUMNS[query.orderBy];
@@ -59,10 +65,11 @@ export class ProjectRepository extends EntityRepository<Project> {
       const comparison = query.direction === 'asc' ? '>' : '<';
       conditions.push(`(${column}, p.id) ${comparison} ($${parameters.push(query.after.key)}, $${parameters.push(query.after.id)})`);
     }
+    const order = `order by ${column} ${query.direction}, p.id ${query.direction}`;
     return runSql<ProjectDto>(
       this.em,
-      `select ${PROJECT} from projects p where ${conditions.join(' and ')}
-       order by ${column} ${query.direction}, p.id ${query.direction} limit $2`,
+      `select ${PROJECT}${query.withCams ? `, ${PROJECT_CAMS} as "cams"` : ''}
+       from (select * from projects p where ${conditions.join(' and ')} ${order} limit $2) p ${order}`,
       parameters,
     );
   }
@@ -106,19 +113,25 @@ export class ProjectRepository extends EntityRepository<Project> {
     return copy;
   }
 
-  /** The project and its cams with their profiles, as the export document holds them. */
+  /**
+   * The project and its cams with their profiles, as the export document holds them. Read as one row per cam: for a
+   * thousand profiles, one `json_agg` document of megabytes costs the server more than the rows cost the client.
+   */
   async findForExport(userId: string, projectId: number): Promise<ExportedProject | undefined> {
-    const [project] = await runSql<ExportedProject>(
+    type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
+    const rows = await runSql<ExportRow>(
       this.em,
-      `select p.name, p.description, coalesce((
-         select json_agg(json_build_object('name', c.name, 'camType', c.cam_type, 'lift', c.lift::float8, 'duration', c.duration,
-                                           'profilePoints', c.profile_points) order by c.id)
-         from cams c where c.project_id = p.id
-       ), '[]') as cams
-       from projects p where p.id = $2 and p.user_id = $1`,
+      `select p.name as "projectName", p.description as "projectDescription", c.name, c.cam_type as "camType",
+              c.lift::float8 as lift, c.duration, c.profile_points as "profilePoints"
+       from projects p left join cams c on c.project_id = p.id
+       where p.id = $2 and p.user_id = $1 order by c.id`,
       [userId, projectId],
     );
-    return project;
+    const [first] = rows;
+    if (!first) return undefined;
+    // A project without cams is one row of nulls on the cam side.
+    const cams = first.name === null ? [] : rows.map(({ name, camType, lift, duration, profilePoints }) => ({ name, camType, lift, duration, profilePoints }) as ExportedCam);
+    return { name: first.projectName, description: first.projectDescription, cams };
   }
 
   /** Creates a project with all its cams in one statement: atomic without a transaction. */
@@ -131,7 +144,7 @@ export class ProjectRepository extends EntityRepository<Project> {
        written as (
          insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
          select project.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
-         from project, (${camValuesFromJson('$4')}) input order by input.ordinality
+         from project, ${camValuesFromJson('$4')} order by input.ordinality
          returning c.*
        )
        select ${PROJECT}, ${WRITTEN_CAMS} as "cams" from project p`,

@@ -29,6 +29,8 @@ export const projectListOptionsSchema = z
     direction: z.enum(['asc', 'desc']).optional(),
     /** Projects whose name contains this text, without regard to case. */
     search: z.string().trim().min(1).max(255).optional(),
+    /** Each project with its cams (without profile points), still in one statement. */
+    withCams: z.boolean().default(false),
   })
   .transform((options) => ({ ...options, direction: options.direction ?? (options.orderBy === 'name' ? 'asc' : 'desc') }));
 

@@ -40,12 +40,15 @@ export async function get(em: EntityManager, userId: string, projectId: number, 
 }
 
 /**
- * A page of the user's projects, newest first unless told otherwise. Keyset pagination: pass `nextCursor` back as
- * `after`; projects created meanwhile never make a page repeat or skip one.
+ * A page of the user's projects, newest first unless told otherwise; with `{ withCams: true }` each with its cams, in
+ * the same single statement. Keyset pagination: pass `nextCursor` back as `after`; projects created meanwhile never
+ * make a page repeat or skip one.
  */
-export async function list(em: EntityManager, userId: string, options: ProjectListOptions = {}): Promise<Page<ProjectDto>> {
+export async function list(em: EntityManager, userId: string, options: ProjectListOptions & { withCams: true }): Promise<Page<ProjectWithCamsDto>>;
+export async function list(em: EntityManager, userId: string, options?: ProjectListOptions): Promise<Page<ProjectDto>>;
+export async function list(em: EntityManager, userId: string, options: ProjectListOptions = {}): Promise<Page<ProjectDto | ProjectWithCamsDto>> {
   const owner = parseInput(userIdSchema, userId);
-  const { limit, after, orderBy, direction, search } = parseInput(projectListOptionsSchema, options);
+  const { limit, after, orderBy, direction, search, withCams } = parseInput(projectListOptionsSchema, options);
   const ordering = `${orderBy}:${direction}`;
   const rows = await repository(em).listOwned(owner, {
     orderBy,
@@ -53,8 +56,9 @@ export async function list(em: EntityManager, userId: string, options: ProjectLi
     search,
     after: after === undefined ? undefined : decodeCursor(after, ordering),
     limit: limit + 1,
+    withCams,
   });
-  return toPage(rows, limit, (last) => ({ ordering, key: last[orderBy], id: last.id }));
+  return toPage<ProjectDto>(rows, limit, (last) => ({ ordering, key: last[orderBy], id: last.id }));
 }
 
 export async function update(em: EntityManager, userId: string, projectId: number, patch: ProjectPatch): Promise<ProjectDto> {

@@ -71,6 +71,21 @@ describe('projects.list', () => {
     await expect(database.db.projects.list(userId, { orderBy: 'id' as never })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('lists each project with its cams when asked, without profile points', async () => {
+    const [camaro] = (await database.db.projects.list(userId, { search: 'Camaro' })).items;
+    await database.db.cams.createMany(userId, camaro!.id, [
+      { name: 'Intake', camType: 'intake', lift: 10, duration: 260 },
+      { name: 'Exhaust', camType: 'exhaust', lift: 9.8, duration: 268 },
+    ]);
+    const page = await database.db.projects.list(userId, { withCams: true, orderBy: 'name', limit: 3 });
+    const byName = Object.fromEntries(page.items.map((project) => [project.name, project.cams.map((cam) => cam.name)]));
+    expect(byName).toMatchObject({ Camaro: ['Intake', 'Exhaust'] });
+    expect(page.items.filter((project) => project.name !== 'Camaro').every((project) => project.cams.length === 0)).toBe(true);
+    expect(page.items[0]!.cams[0] ?? {}).not.toHaveProperty('profilePoints');
+    const plain = await database.db.projects.list(userId, { orderBy: 'name', limit: 3 });
+    expect(plain.items[0]).not.toHaveProperty('cams');
+  });
+
   it('returns an empty page for a user without projects', async () => {
     expect(await database.db.projects.list('user_without_projects')).toEqual({ items: [], nextCursor: null });
   });
