@@ -135,6 +135,7 @@ async function measureBulkMemory(scenarios: Scenario[], data: BenchData, librari
       const measured = await Promise.all(
         libraries.slice(i, i + 2).map((library) => measureMemory({ url: database.url, operations: config.memoryOperations, arguments: args, dataFile }, scenario, library)),
       );
+      await scenario.afterSlice?.(measured.length * config.memoryOperations);
       for (const measurement of measured) {
         memory.push(measurement);
         log(`memory ${scenario.id} ${measurement.library}: peak ${measurement.peakRssMb.toFixed(0)} MiB (${measurement.baselineRssMb.toFixed(0)} MiB before)`);
@@ -158,7 +159,9 @@ function method(config: BenchConfig): Record<string, string> {
     equivalence:
       "before timing, one operation per scenario and library is compared with ours: reads value for value (timestamps to the millisecond, since a JS Date holds no more), writes key for key",
     statements: 'counted in that untimed pass by wrapping pg.Client.prototype.query, which every library here goes through; BEGIN and COMMIT count',
-    memory: `each bulk scenario of each library in a child process of its own, ${config.memoryOperations} operation(s) after loading and one small query; peak = process.resourceUsage().maxRSS`,
+    memory:
+      `each bulk scenario of each library in a child process of its own: load, connect, one small query, gc, reset the peak RSS ` +
+      `(Linux /proc/self/clear_refs), then ${config.memoryOperations} operation(s); peak = process.resourceUsage().maxRSS at the end`,
     timestamps: 'the ORMs hand back JS Dates, so their DTO timestamps end in 000 microseconds; ours and raw pg format them in SQL',
   };
 }
