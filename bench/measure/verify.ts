@@ -6,7 +6,7 @@ import { countStatements } from './statements.ts';
 export interface Verification {
   /** Statements per operation, by scenario then library. */
   statements: Record<string, Partial<Record<LibraryName, number>>>;
-  /** The statements themselves, as sent, for the report's reader who wants to know why. */
+  /** The statements as sent (the start of each), for the report's reader who wants to know why. */
   statementTexts: Record<string, Partial<Record<LibraryName, string[]>>>;
 }
 
@@ -27,7 +27,7 @@ export async function verify(libraries: readonly BenchLibrary[], scenarios: read
       scenario.check(result, turn);
       await scenario.afterSlice?.(1);
       verification.statements[scenario.id]![library.name] = statements.length;
-      verification.statementTexts[scenario.id]![library.name] = statements;
+      verification.statementTexts[scenario.id]![library.name] = statements.map(abridged);
       if (statements.length === 0) throw new Error(`${library.name} sent no statement through pg.Client#query in ${scenario.id}: it is not counted`);
       if (library.name === 'ours') {
         expected = result;
@@ -38,4 +38,10 @@ export async function verify(libraries: readonly BenchLibrary[], scenarios: read
     }
   }
   return verification;
+}
+
+/** MikroORM sends values inlined in the SQL text: a bulk insert is megabytes of it. */
+function abridged(statement: string): string {
+  const LIMIT = 400;
+  return statement.length <= LIMIT ? statement : `${statement.slice(0, LIMIT)}… (${statement.length.toLocaleString('en-US')} characters)`;
 }

@@ -10,7 +10,7 @@ const COLORS: Record<LibraryName, string> = {
 };
 const BAR = 9;
 const GAP = 10;
-const LABEL_WIDTH = 250;
+const LABEL_WIDTH = 330;
 const PLOT_WIDTH = 420;
 const PANEL_GAP = 40;
 // Ratios span three orders of magnitude (a whole-entity ORM load of 1,000 profiles against one SQL statement): log scale.
