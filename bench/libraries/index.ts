@@ -1,0 +1,35 @@
+import { createDrizzle } from './drizzle.ts';
+import type { BenchLibrary, LibraryName, LibraryOptions } from './library.ts';
+import { createMikroOrm } from './mikro-orm.ts';
+import { createOurs } from './ours.ts';
+import { createRawPg } from './raw-pg.ts';
+
+export interface OpenedLibraries {
+  libraries: BenchLibrary[];
+  /** Libraries that could not run here, and why: reported, never replaced by something else. */
+  unavailable: { name: LibraryName; reason: string }[];
+}
+
+const FACTORIES: Record<LibraryName, (options: LibraryOptions) => Promise<BenchLibrary>> = {
+  ours: async (options) => createOurs(options),
+  'raw-pg': async (options) => createRawPg(options),
+  'mikro-orm': async (options) => createMikroOrm(options),
+  drizzle: async (options) => createDrizzle(options),
+  // Imported only when asked for: its generated client must exist, and a failure here must not stop the others.
+  prisma: async (options) => (await import('./prisma.ts')).createPrisma(options),
+};
+
+/** Opens each library with its own pool of `poolSize` connections, and proves it can reach the database. */
+export async function openLibraries(names: readonly LibraryName[], options: LibraryOptions, probe: (library: BenchLibrary) => Promise<unknown>): Promise<OpenedLibraries> {
+  const opened: OpenedLibraries = { libraries: [], unavailable: [] };
+  for (const name of names) {
+    try {
+      const library = await FACTORIES[name](options);
+      await probe(library);
+      opened.libraries.push(library);
+    } catch (error) {
+      opened.unavailable.push({ name, reason: error instanceof Error ? error.message.split('\n')[0]! : String(error) });
+    }
+  }
+  return opened;
+}

@@ -1,0 +1,27 @@
+import { connect } from '../../src/index.ts';
+import type { BenchLibrary, LibraryOptions } from './library.ts';
+
+/** The package as its users call it: the service functions on a `Database` handle. */
+export function createOurs({ url, poolSize }: LibraryOptions): BenchLibrary {
+  const db = connect({ url, pool: { max: poolSize } });
+  return {
+    name: 'ours',
+    getCam: (userId, camId) => db.cams.get(userId, camId),
+    getProject: (userId, projectId) => db.projects.get(userId, projectId, { withCams: true }),
+    listProjects: (userId, limit) => db.projects.list(userId, { limit }),
+    listCams: (userId, projectId, limit) => db.cams.list(userId, projectId, { limit }),
+    getUserGraph: (email) => db.users.getWithProjects(email),
+    getProjectsWithCams: async (userId, limit) => (await db.projects.list(userId, { limit, withCams: true })).items,
+    createProjectWithCams: (userId, name, cams) =>
+      db.transaction(async (tx) => {
+        const project = await tx.projects.create(userId, { name });
+        return { ...project, cams: await tx.cams.createMany(userId, project.id, cams) };
+      }),
+    updateCamDuration: (userId, camId, duration, expectedVersion) => db.cams.update(userId, camId, { duration }, { expectedVersion }),
+    replaceProfile: (userId, camId, profilePoints, lift) => db.cams.update(userId, camId, { profilePoints, lift }),
+    createCams: (userId, projectId, cams) => db.cams.createMany(userId, projectId, cams),
+    exportProject: (userId, projectId) => db.projects.export(userId, projectId),
+    importProject: (userId, document) => db.projects.import(userId, document),
+    close: () => db.close(),
+  };
+}

@@ -1,0 +1,78 @@
+import { LIBRARY_NAMES } from '../libraries/library.ts';
+import type { BenchResults, ScenarioResult } from './results.ts';
+
+const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const milliseconds = (value: number) => fixed(value, value < 10 ? 2 : value < 100 ? 1 : 0);
+const rate = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
+
+/** `bench/results/latest.md`: what was run, on what, and a table per mode. */
+export function renderMarkdown(results: BenchResults): string {
+  const lines: string[] = [];
+  const push = (...text: string[]) => lines.push(...text);
+  push(
+    '# Benchmark results',
+    '',
+    `${results.run === 'quick' ? 'Quick run (`--quick`)' : 'Full run'} of ${results.date}, ${Math.round(results.durationSeconds)} s. ` +
+      `Data: ${results.data.users.toLocaleString('en-US')} users, ${results.data.projects.toLocaleString('en-US')} projects, ` +
+      `${results.data.cams.toLocaleString('en-US')} cams with 360-point profiles (seeded in ${results.data.seedSeconds.toFixed(0)} s).`,
+    '',
+    `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}; Node ${results.machine.node}; ` +
+      `PostgreSQL ${results.postgres.version} (${results.postgres.source}; ${Object.entries(results.postgres.settings)
+        .filter(([name]) => name !== 'server_version')
+        .map(([name, value]) => `${name}=${value}`)
+        .join(', ')}), same machine, over loopback.`,
+    '',
+    `Versions: ${Object.entries(results.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}.`,
+    '',
+  );
+  for (const [name, reason] of results.unavailable.map((u) => [u.name, u.reason])) push(`**${name} did not run:** ${reason}`, '');
+  push('## How it was measured', '');
+  for (const [topic, text] of Object.entries(results.method)) push(`- **${topic}**: ${text}`);
+  push('');
+
+  for (const mode of results.modes) {
+    const rows = results.results.filter((row) => row.mode === mode.name);
+    push(`## ${mode.title}`, '', '× raw pg = ops/s of the library ÷ ops/s of raw pg (higher is faster; 1 is the floor).', '');
+    push(ratioMatrix(rows), '');
+    push('| scenario | library | median ms | p99 ms | ops/s | × raw pg | statements/op | n |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const row of rows) {
+      push(
+        `| ${row.group}. ${row.title} | ${row.library} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ` +
+          `${fixed(row.ratioToRawPg, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
+      );
+    }
+    push('');
+  }
+
+  push(
+    '## Peak memory of the bulk scenarios',
+    '',
+    'Each library and scenario in a child process of its own: loaded, connected, garbage-collected, peak reset; then the operations. ' +
+      'Peak = `process.resourceUsage().maxRSS` afterwards; peak − before = what the operations added to the resident set.',
+    '',
+  );
+  push('| scenario | library | operations | RSS before, MiB | peak RSS, MiB | peak − before, MiB |', '| --- | --- | ---: | ---: | ---: | ---: |');
+  for (const row of results.memory) {
+    const peak = `${fixed(row.peakRssMb, 0)}${row.peakReset ? '' : ' (includes start-up)'}`;
+    push(`| ${row.scenario} | ${row.library} | ${row.operations} | ${fixed(row.baselineRssMb, 0)} | ${peak} | ${fixed(row.peakRssMb - row.baselineRssMb, 0)} |`);
+  }
+  push('');
+  return lines.join('\n');
+}
+
+/** Scenarios down, libraries across: the ratio at a glance. */
+function ratioMatrix(rows: ScenarioResult[]): string {
+  const libraries = LIBRARY_NAMES.filter((name) => rows.some((row) => row.library === name));
+  const scenarios = [...new Map(rows.map((row) => [row.scenario, row])).values()];
+  const header = `| scenario | ${libraries.join(' | ')} |\n| --- |${libraries.map(() => ' ---: |').join('')}`;
+  const body = scenarios.map((scenario) => {
+    const cells = libraries.map((library) => {
+      const row = rows.find((r) => r.scenario === scenario.scenario && r.library === library);
+      return row ? fixed(row.ratioToRawPg, 2) : '–';
+    });
+    return `| ${scenario.group}. ${scenario.title} | ${cells.join(' | ')} |`;
+  });
+  return [header, ...body].join('\n');
+}

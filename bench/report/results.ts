@@ -1,0 +1,35 @@
+import type { LibraryName } from '../libraries/library.ts';
+import type { MemoryMeasurement } from '../measure/memory.ts';
+import type { Machine } from './machine.ts';
+
+export interface ScenarioResult {
+  mode: 'sequential' | 'concurrent';
+  scenario: string;
+  group: number;
+  title: string;
+  library: LibraryName;
+  operations: number;
+  medianMs: number;
+  p99Ms: number;
+  opsPerSecond: number;
+  /** ops/s of the library divided by ops/s of raw pg in the same scenario and mode. */
+  ratioToRawPg: number;
+  statementsPerOperation: number;
+}
+
+export interface BenchResults {
+  date: string;
+  run: 'quick' | 'full';
+  durationSeconds: number;
+  machine: Machine;
+  postgres: { version: string; source: string; settings: Record<string, string> };
+  versions: Record<string, string>;
+  data: { users: number; projects: number; cams: number; seedSeconds: number };
+  modes: { name: string; title: string; poolSize: number; callers: number }[];
+  method: Record<string, string>;
+  unavailable: { name: LibraryName; reason: string }[];
+  results: ScenarioResult[];
+  memory: MemoryMeasurement[];
+  /** The statements each library sent for one operation, for whoever wants to see why a number is what it is. */
+  statementTexts: Record<string, Partial<Record<LibraryName, string[]>>>;
+}

@@ -1,0 +1,224 @@
+import type pg from 'pg';
+import type { BenchConfig } from './config.ts';
+import type { BenchData } from './data/seed.ts';
+import { CREATED_PROJECT_NAME, type WriteInputs } from './data/write-inputs.ts';
+import type { BenchLibrary } from './libraries/library.ts';
+
+/** What one operation knows: which concurrent caller runs it, and how many it ran before (to pick the next input). */
+export interface Turn {
+  caller: number;
+  iteration: number;
+}
+
+export interface ScenarioContext {
+  config: BenchConfig;
+  data: BenchData;
+  inputs: WriteInputs;
+  /** A pool outside every library, for the untimed checks and clean-ups. */
+  admin: pg.Pool;
+}
+
+export interface Scenario {
+  id: string;
+  /** The numbered scenario of the benchmark it belongs to. */
+  group: number;
+  title: string;
+  /** Bulk scenarios also get a memory measurement. */
+  bulk: boolean;
+  /** Reads are compared value for value with ours; writes by shape. */
+  kind: 'read' | 'write';
+  run(library: BenchLibrary, turn: Turn): Promise<unknown>;
+  /** Throws when the result is not what the operation must return: a step that silently does nothing fails the run. */
+  check(result: unknown, turn: Turn): void;
+  /** Untimed, after a library's slice: checks the database saw exactly `operations` writes, then undoes them. */
+  afterSlice?(operations: number): Promise<void>;
+}
+
+type Any = any; // results are checked at run time, whatever type each library declares
+
+function expect(condition: boolean, message: string): asserts condition {
+  if (!condition) throw new Error(`check failed: ${message}`);
+}
+
+/** A duration that differs from the one the previous update wrote: an ORM skips an update that changes nothing. */
+const durationAt = (version: number) => 200 + (version % 50);
+
+const at = <T>(list: readonly T[], turn: Turn, stride = 1) => list[(turn.iteration * stride + turn.caller) % list.length]!;
+
+export function defineScenarios({ config, data, inputs, admin }: ScenarioContext): Scenario[] {
+  const count = async (sql: string, values: unknown[]) => Number((await admin.query<{ n: string }>(sql, values)).rows[0]!.n);
+  const bulkUser = data.bulkUserId;
+  const updatingCam = (cams: WriteInputs['durationCams'], turn: Turn) => {
+    // Each concurrent caller has cams of its own, so no two callers ever update the same row at once.
+    const perCaller = Math.floor(cams.length / 8);
+    return cams[turn.caller * perCaller + (turn.iteration % perCaller)]!;
+  };
+
+  return [
+    {
+      id: 'get-cam',
+      group: 1,
+      title: 'get one cam with its profile',
+      bulk: false,
+      kind: 'read',
+      run: (lib, turn) => {
+        const { userId, camId } = at(data.camPicks, turn, 8);
+        return lib.getCam(userId, camId);
+      },
+      check: (cam: Any, turn) => {
+        expect(cam.id === at(data.camPicks, turn, 8).camId, 'the cam asked for');
+        expect(cam.profilePoints?.length === 360 && cam.profileAnalysis !== null, 'a 360-point profile with its analysis');
+      },
+    },
+    {
+      id: 'get-project',
+      group: 1,
+      title: 'get one project with its cams',
+      bulk: false,
+      kind: 'read',
+      run: (lib, turn) => {
+        const { userId, projectId } = at(data.projectPicks, turn, 8);
+        return lib.getProject(userId, projectId);
+      },
+      check: (project: Any, turn) => {
+        expect(project.id === at(data.projectPicks, turn, 8).projectId, 'the project asked for');
+        expect(project.cams.length >= 1 && project.cams.length <= 3, '1 to 3 cams');
+      },
+    },
+    {
+      id: 'list-projects',
+      group: 2,
+      title: `list a page of 50 of ${config.largeUserProjects} projects`,
+      bulk: false,
+      kind: 'read',
+      run: (lib) => lib.listProjects(data.listUserId, 50),
+      check: (page: Any) => expect(page.items.length === 50 && page.nextCursor !== null, '50 projects and a next page'),
+    },
+    {
+      id: 'list-cams',
+      group: 2,
+      title: `list ${config.largeProjectCams} cams of a project`,
+      bulk: false,
+      kind: 'read',
+      run: (lib) => lib.listCams(bulkUser, data.bulkSourceProjectId, config.largeProjectCams),
+      check: (page: Any) => expect(page.items.length === config.largeProjectCams && page.nextCursor === null, `all ${config.largeProjectCams} cams in one page`),
+    },
+    {
+      id: 'user-graph',
+      group: 3,
+      title: 'a user with all projects and cams, by e-mail',
+      bulk: false,
+      kind: 'read',
+      run: (lib, turn) => lib.getUserGraph(at(data.emailPicks, turn, 8)),
+      check: (user: Any, turn) => {
+        expect(user.email === at(data.emailPicks, turn, 8), 'the user asked for');
+        expect(user.projects.length === config.projectsPerUser && user.projects.every((p: Any) => p.cams.length >= 1), 'every project with its cams');
+      },
+    },
+    {
+      id: 'n-plus-one',
+      group: 4,
+      title: '50 projects, each with its cams',
+      bulk: false,
+      kind: 'read',
+      run: (lib) => lib.getProjectsWithCams(data.listUserId, 50),
+      check: (projects: Any) => expect(projects.length === 50 && projects.every((p: Any) => p.cams.length >= 1), '50 projects with their cams'),
+    },
+    {
+      id: 'create-project',
+      group: 5,
+      title: 'create a project with 3 cams in one transaction',
+      bulk: false,
+      kind: 'write',
+      run: (lib, turn) => lib.createProjectWithCams(bulkUser, CREATED_PROJECT_NAME, at(inputs.camTrios, turn)),
+      check: (project: Any) => expect(project.cams.length === 3 && project.cams.every((c: Any) => c.hasProfile && c.projectId === project.id), '3 cams in the new project'),
+      async afterSlice(operations) {
+        const projects = await count(`select count(*) as n from projects where user_id = $1 and name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
+        const cams = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id where p.user_id = $1 and p.name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
+        expect(projects === operations && cams === 3 * operations, `${operations} projects with 3 cams each were written (found ${projects}, ${cams} cams)`);
+        await admin.query(`delete from projects where user_id = $1 and name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
+      },
+    },
+    {
+      id: 'update-cam',
+      group: 6,
+      title: 'update one cam with expectedVersion',
+      bulk: false,
+      kind: 'write',
+      run: (lib, turn) => {
+        const { userId, camId } = updatingCam(inputs.durationCams, turn);
+        const version = inputs.camVersions.get(camId)!;
+        return lib.updateCamDuration(userId, camId, durationAt(version), version);
+      },
+      check: (cam: Any, turn) => {
+        const { camId } = updatingCam(inputs.durationCams, turn);
+        const version = inputs.camVersions.get(camId)!;
+        expect(cam.id === camId && cam.duration === durationAt(version), 'the new duration');
+        expect(cam.version === version + 1, `version ${version + 1} of cam ${camId}, not ${cam.version}`);
+        inputs.camVersions.set(camId, cam.version);
+      },
+    },
+    {
+      id: 'replace-profile',
+      group: 6,
+      title: "replace one cam's profile and lift",
+      bulk: false,
+      kind: 'write',
+      run: (lib, turn) => {
+        const { userId, camId } = updatingCam(inputs.profileCams, turn);
+        // A profile other than the one the previous replacement wrote, for the same reason as durationAt().
+        const { profilePoints, lift } = inputs.profiles[inputs.camVersions.get(camId)! % inputs.profiles.length]!;
+        return lib.replaceProfile(userId, camId, profilePoints, lift);
+      },
+      check: (cam: Any, turn) => {
+        const { camId } = updatingCam(inputs.profileCams, turn);
+        const version = inputs.camVersions.get(camId)!;
+        const { lift } = inputs.profiles[version % inputs.profiles.length]!;
+        expect(cam.id === camId && cam.lift === lift && cam.profilePoints.length === 360, 'the new profile and lift');
+        expect(Math.abs(cam.profileAnalysis.maxLift - lift) <= 0.01, 'an analysis of the new profile');
+        expect(cam.version === version + 1, `version ${version + 1} of cam ${camId}, not ${cam.version}`);
+        inputs.camVersions.set(camId, cam.version);
+      },
+    },
+    {
+      id: 'create-many',
+      group: 7,
+      title: `createMany of ${config.bulkCams} cams`,
+      bulk: true,
+      kind: 'write',
+      run: (lib) => lib.createCams(bulkUser, data.bulkTargetProjectId, inputs.bulkCams),
+      check: (cams: Any) => expect(cams.length === config.bulkCams && cams.every((c: Any) => c.projectId === data.bulkTargetProjectId), `${config.bulkCams} cams returned`),
+      async afterSlice(operations) {
+        const cams = await count(`select count(*) as n from cams where project_id = $1`, [data.bulkTargetProjectId]);
+        expect(cams === config.bulkCams * operations, `${config.bulkCams * operations} cams were written (found ${cams})`);
+        await admin.query(`delete from cams where project_id = $1`, [data.bulkTargetProjectId]);
+      },
+    },
+    {
+      id: 'export',
+      group: 7,
+      title: `export a project of ${config.largeProjectCams} cams`,
+      bulk: true,
+      kind: 'read',
+      run: (lib) => lib.exportProject(bulkUser, data.bulkSourceProjectId),
+      check: (document: Any) =>
+        expect(document.project.cams.length === config.largeProjectCams && document.project.cams.every((c: Any) => c.profilePoints.length === 360), 'every cam with its profile'),
+    },
+    {
+      id: 'import',
+      group: 7,
+      title: `import a project of ${config.bulkCams} cams`,
+      bulk: true,
+      kind: 'write',
+      run: (lib) => lib.importProject(bulkUser, inputs.importDocument),
+      check: (project: Any) => expect(project.cams.length === config.bulkCams && project.name === inputs.importDocument.project.name, `a project with ${config.bulkCams} cams`),
+      async afterSlice(operations) {
+        const name = inputs.importDocument.project.name;
+        const projects = await count(`select count(*) as n from projects where user_id = $1 and name = $2`, [bulkUser, name]);
+        const cams = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id where p.user_id = $1 and p.name = $2`, [bulkUser, name]);
+        expect(projects === operations && cams === config.bulkCams * operations, `${operations} imported projects (found ${projects}, ${cams} cams)`);
+        await admin.query(`delete from projects where user_id = $1 and name = $2`, [bulkUser, name]);
+      },
+    },
+  ];
+}
