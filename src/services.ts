@@ -21,19 +21,16 @@ export interface BoundServices {
   cams: BoundService<typeof cams>;
 }
 
-/**
- * Binds every service function to the EntityManager `entityManagerFor()` returns at each call: a fresh fork per call
- * for `db.users.*`, or always the same transactional one for `db.transaction(tx => ...)`.
- */
-export function bindServices(entityManagerFor: () => EntityManager): BoundServices {
-  return { users: bind(users, entityManagerFor), projects: bind(projects, entityManagerFor), cams: bind(cams, entityManagerFor) };
+/** Binds every service function to `em`: each call on the result is the function called with `em` first. */
+export function bindServices(em: EntityManager): BoundServices {
+  return { users: bind(users, em), projects: bind(projects, em), cams: bind(cams, em) };
 }
 
-function bind<Service extends object>(service: Service, entityManagerFor: () => EntityManager): BoundService<Service> {
+function bind<Service extends object>(service: Service, em: EntityManager): BoundService<Service> {
   const bound: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(service)) {
     if (typeof fn === 'function') {
-      bound[name] = (...args: unknown[]) => fn(entityManagerFor(), ...args);
+      bound[name] = (...args: unknown[]) => fn(em, ...args);
     }
   }
   return bound as BoundService<Service>;

@@ -12,7 +12,25 @@ interface TransactionContext {
 }
 /** The `pg.Pool` behind MikroORM's PostgreSQL connection. */
 interface NativePool {
+  ending: boolean;
   query(sql: string, parameters: readonly unknown[]): Promise<{ rows: unknown[] }>;
+}
+type Connection = ReturnType<SqlEntityManager['getConnection']>;
+
+/** The pool of each connection, once it is open: asking MikroORM for it costs two awaits per statement. */
+const pools = new WeakMap<Connection, NativePool>();
+
+/** The open pool of `connection`, or `undefined` until MikroORM has opened it (or when it is closing). */
+function openPool(connection: Connection): NativePool | undefined {
+  const pool = pools.get(connection);
+  // A closed ORM may reconnect with a new pool: never hand out one that is ending.
+  return pool && !pool.ending ? pool : undefined;
+}
+
+async function connectPool(connection: Connection): Promise<NativePool> {
+  const pool = (await connection.getNativeClient()) as NativePool;
+  pools.set(connection, pool);
+  return pool;
 }
 
 const QUERY_ID = { queryId: 'enginecampro-db' };
@@ -34,7 +52,7 @@ export async function runSql<Row>(em: SqlEntityManager, sql: string, parameters:
     // Outside a transaction, straight to the pool, exactly as hand-written pg code does; inside one, on its connection.
     const { rows } = transaction
       ? await transaction.getExecutor().provideConnection((connection) => connection.executeQuery({ sql, parameters, queryId: QUERY_ID }))
-      : await ((await em.getConnection().getNativeClient()) as NativePool).query(sql, parameters);
+      : await (openPool(em.getConnection()) ?? (await connectPool(em.getConnection()))).query(sql, parameters);
     if (logging) {
       logger.logQuery({ query: sql, took: Math.round(performance.now() - started), results: rows.length, level: 'info' });
     }
