@@ -111,41 +111,33 @@ export class CamRepository extends EntityRepository<Cam> {
   /**
    * Applies the changes in one statement, only if the cam is the user's, is at `expectedVersion` (when given), and
    * its lift and profile still agree where the changes touch only one of them. `undefined` when any of that fails:
-   * `findUpdateState` then tells which.
+   * `findUpdateState` then tells which. The statement names only what changes and what must be checked, so the
+   * common edit is as small as a hand-written one.
    */
   async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<CamRow | undefined> {
+    const parameters: unknown[] = [userId, camId];
+    const placeholder = (value: unknown) => `$${parameters.push(value)}`;
+    const assignments = ['version = c.version + 1'];
+    const conditions = [`c.id = $2`, OWNED];
+    if (changes.name !== undefined) assignments.push(`name = ${placeholder(changes.name)}`);
+    if (changes.camType !== undefined) assignments.push(`cam_type = ${placeholder(changes.camType)}`);
+    if (changes.lift !== undefined) assignments.push(`lift = ${placeholder(changes.lift)}`);
+    if (changes.duration !== undefined) assignments.push(`duration = ${placeholder(changes.duration)}`);
+    if (changes.profilePoints !== undefined) assignments.push(`profile_points = ${placeholder(jsonOrNull(changes.profilePoints))}::jsonb`);
+    if (expectedVersion !== undefined) conditions.push(`c.version = ${placeholder(expectedVersion)}`);
+    if (changes.profilePoints && changes.lift === undefined) {
+      conditions.push(`abs(c.lift::float8 - ${placeholder(maxLiftOf(changes.profilePoints))}) <= ${LIFT_TOLERANCE}`);
+    }
+    if (changes.lift !== undefined && changes.profilePoints === undefined) {
+      conditions.push(`(c.profile_points is null or abs(${STORED_PROFILE_LIFT} - ${placeholder(changes.lift)}) <= ${LIFT_TOLERANCE})`);
+    }
     // A profile the changes set is not read back: the caller has it.
     const profileGiven = changes.profilePoints !== undefined;
-    const newProfileKeepsLift = changes.profilePoints && changes.lift === undefined ? maxLiftOf(changes.profilePoints) : null;
-    const newLiftKeepsProfile = changes.lift !== undefined && changes.profilePoints === undefined ? changes.lift : null;
     const [row] = await runSql<CamSummaryDto & Partial<CamRow>>(
       this.em,
-      `update cams as c set
-         name = coalesce($3, c.name),
-         cam_type = coalesce($4, c.cam_type),
-         lift = coalesce($5::numeric, c.lift),
-         duration = coalesce($6::int, c.duration),
-         profile_points = case when $7::boolean then $8::jsonb else c.profile_points end,
-         version = c.version + 1
-       from projects p
-       where c.id = $2 and ${OWNED}
-         and ($9::int is null or c.version = $9)
-         and ($10::float8 is null or abs(c.lift::float8 - $10) <= ${LIFT_TOLERANCE})
-         and ($11::float8 is null or c.profile_points is null or abs(${STORED_PROFILE_LIFT} - $11) <= ${LIFT_TOLERANCE})
+      `update cams as c set ${assignments.join(', ')} from projects p where ${conditions.join(' and ')}
        returning ${profileGiven ? CAM_SUMMARY : CAM}`,
-      [
-        userId,
-        camId,
-        changes.name ?? null,
-        changes.camType ?? null,
-        changes.lift ?? null,
-        changes.duration ?? null,
-        profileGiven,
-        jsonOrNull(changes.profilePoints),
-        expectedVersion ?? null,
-        newProfileKeepsLift,
-        newLiftKeepsProfile,
-      ],
+      parameters,
     );
     return row && (profileGiven ? { ...row, profilePoints: changes.profilePoints ?? null } : (row as CamRow));
   }
