@@ -1,6 +1,6 @@
 /**
  * How big the data set is and how long each measurement runs: `--quick` trades precision (fewer users, rounds and
- * operations, bulk writes of 500 cams instead of 1,000) for a run under two minutes.
+ * operations, bulk writes of 250 cams instead of 1,000) for a run under two minutes.
  */
 export interface BenchConfig {
   quick: boolean;
@@ -32,8 +32,8 @@ export function configFromArguments(args: readonly string[]): BenchConfig {
     projectsPerUser: 2,
     largeUserProjects: 1_000,
     largeProjectCams: 1_000,
-    // Eight concurrent bulk writes of 1,000 cams per library alone take a minute: a quick run writes 500 at a time.
-    bulkCams: quick ? 500 : 1_000,
+    // Eight concurrent bulk writes of 1,000 cams per library alone take a minute: a quick run writes 250 at a time.
+    bulkCams: quick ? 250 : 1_000,
     rounds: quick ? 2 : 5,
     bulkRounds: quick ? 1 : 3,
     sliceMillis: quick ? 60 : 250,
