@@ -14,10 +14,15 @@ const CAM_SUMMARY_JSON = `json_build_object('id', c.id, 'projectId', c.project_i
 const CAMS_OF_PROJECT = `coalesce((select json_agg(${CAM_SUMMARY_JSON} order by c.id) from cams c where c.project_id = p.id), '[]')`;
 const PROJECT_JSON = `json_build_object('id', p.id, 'userId', p.user_id, 'name', p.name, 'description', p.description,
   'createdAt', ${iso('p.created_at')}, 'updatedAt', ${iso('p.updated_at')}, 'cams', ${CAMS_OF_PROJECT})`;
-/** Cams given as one JSON array parameter: a thousand cams with profiles in one statement, far from the parameter limit. */
-const CAMS_FROM_JSON = (parameter: string) =>
-  `rows from (jsonb_to_recordset(${parameter}::jsonb) as ("name" text, "camType" text, "lift" numeric, "duration" int, "profilePoints" jsonb))
-     with ordinality as input(name, "camType", lift, duration, "profilePoints", position)`;
+/**
+ * Cams as multi-row VALUES, five parameters each starting at `$first`: each profile its own jsonb parameter, which the
+ * server parses faster than one JSON array of all cams (timed against `jsonb_to_recordset`).
+ */
+export const CAMS_VALUES = (count: number, first: number) =>
+  `(values ${Array.from({ length: count }, (_, i) => {
+    const at = first + i * 5;
+    return `($${at}::text, $${at + 1}::text, $${at + 2}::numeric, $${at + 3}::int, $${at + 4}::jsonb, ${i})`;
+  }).join(', ')}) as input(name, "camType", lift, duration, "profilePoints", position)`;
 
 export const SQL = {
   getCam: `select ${CAM} from cams c join projects p on p.id = c.project_id where c.id = $2 and p.user_id = $1`,
@@ -37,9 +42,9 @@ export const SQL = {
                      from (select * from projects p where p.user_id = $1 order by p.created_at desc, p.id desc limit $2) p
                      order by p.created_at desc, p.id desc`,
   insertProject: `insert into projects as p (user_id, name) values ($1, $2) returning ${PROJECT}`,
-  insertCams: `insert into cams as c (project_id, name, cam_type, lift, duration, profile_points)
+  insertCams: (count: number) => `insert into cams as c (project_id, name, cam_type, lift, duration, profile_points)
                select p.id, input.name, input."camType", input.lift, input.duration, input."profilePoints"
-               from projects p, ${CAMS_FROM_JSON('$3')}
+               from projects p, ${CAMS_VALUES(count, 3)}
                where p.id = $2 and p.user_id = $1 order by input.position
                returning ${CAM_SUMMARY}`,
   updateDuration: `update cams as c set duration = $3, version = c.version + 1 from projects p
@@ -53,11 +58,11 @@ export const SQL = {
   exportProject: `select p.name as "projectName", p.description, c.name, c.cam_type as "camType", c.lift::float8 as lift, c.duration,
                     c.profile_points as "profilePoints"
                   from projects p left join cams c on c.project_id = p.id where p.id = $2 and p.user_id = $1 order by c.id`,
-  importProject: `with project as (insert into projects (user_id, name, description) values ($1, $2, $3) returning *),
+  importProject: (count: number) => `with project as (insert into projects (user_id, name, description) values ($1, $2, $3) returning *),
                   written as (
                     insert into cams (project_id, name, cam_type, lift, duration, profile_points)
                     select project.id, input.name, input."camType", input.lift, input.duration, input."profilePoints"
-                    from project, ${CAMS_FROM_JSON('$4')} order by input.position
+                    from project, ${CAMS_VALUES(count, 4)} order by input.position
                     returning *
                   )
                   select ${PROJECT}, coalesce((select json_agg(${CAM_SUMMARY_JSON} order by c.id) from written c), '[]') as cams

@@ -1,11 +1,16 @@
 import pg from 'pg';
-import { analyzeProfile, type CamDto, type CamSummaryDto, type ProjectDocument, type ProjectDto, type ProjectWithCamsDto, type UserWithProjectsDto } from '../../src/index.ts';
+import { analyzeProfile, type CamDto, type CamInput, type CamSummaryDto, type ProjectDocument, type ProjectDto, type ProjectWithCamsDto, type UserWithProjectsDto } from '../../src/index.ts';
 import { PROJECT_DOCUMENT_HEADER, toPage } from './dto.ts';
 import type { BenchLibrary, LibraryOptions } from './library.ts';
 import { SQL } from './raw-pg-sql.ts';
 
 type CamRow = Omit<CamDto, 'profileAnalysis'>;
 type ExportedCam = ProjectDocument['project']['cams'][number];
+
+/** Five parameters per cam, in the order of `CAMS_VALUES`. */
+function camParameters(cams: readonly CamInput[]): unknown[] {
+  return cams.flatMap((cam) => [cam.name, cam.camType, cam.lift, cam.duration, cam.profilePoints ? JSON.stringify(cam.profilePoints) : null]);
+}
 
 /** The floor: `pg` with the default type parsers, a pool of the same size, and hand-written SQL. */
 export function createRawPg({ url, poolSize }: LibraryOptions): BenchLibrary {
@@ -45,7 +50,7 @@ export function createRawPg({ url, poolSize }: LibraryOptions): BenchLibrary {
     createProjectWithCams: (userId, name, cams) =>
       inTransaction(async (client) => {
         const [project] = (await client.query<ProjectDto>(SQL.insertProject, [userId, name])).rows;
-        const written = await client.query<CamSummaryDto>(SQL.insertCams, [userId, project!.id, JSON.stringify(cams)]);
+        const written = await client.query<CamSummaryDto>(SQL.insertCams(cams.length), [userId, project!.id, ...camParameters(cams)]);
         return { ...project!, cams: written.rows.sort((a, b) => a.id - b.id) };
       }),
     updateCamDuration: async (userId, camId, duration, expectedVersion) =>
@@ -55,7 +60,7 @@ export function createRawPg({ url, poolSize }: LibraryOptions): BenchLibrary {
       return withAnalysis({ ...row, profilePoints });
     },
     async createCams(userId, projectId, cams) {
-      const written = await rows<CamSummaryDto>(SQL.insertCams, [userId, projectId, JSON.stringify(cams)]);
+      const written = await rows<CamSummaryDto>(SQL.insertCams(cams.length), [userId, projectId, ...camParameters(cams)]);
       if (written.length === 0) throw new Error('project not found');
       return written.sort((a, b) => a.id - b.id);
     },
@@ -69,7 +74,7 @@ export function createRawPg({ url, poolSize }: LibraryOptions): BenchLibrary {
       return { ...PROJECT_DOCUMENT_HEADER, exportedAt: new Date().toISOString(), project: { name: first.projectName, description: first.description, cams } };
     },
     importProject: (userId, { project }) =>
-      one<ProjectWithCamsDto>(SQL.importProject, [userId, project.name, project.description, JSON.stringify(project.cams)], 'project'),
+      one<ProjectWithCamsDto>(SQL.importProject(project.cams.length), [userId, project.name, project.description, ...camParameters(project.cams)], 'project'),
     close: () => pool.end(),
   };
 }

@@ -1,4 +1,5 @@
 import { isoTimestamp } from '../common/sql.ts';
+import type { ProfilePoint } from './profile-points.ts';
 
 /** The SQL expressions of a `CamSummaryDto`, over `cams` aliased as `c`. */
 export const camSummaryFields = {
@@ -17,15 +18,27 @@ export const camSummaryFields = {
 /** A whole cam row; the service adds the profile analysis. */
 export const camFields = { ...camSummaryFields, profilePoints: 'c.profile_points' };
 
-/** The columns a cam is written with, in the order of `camValuesFromJson`. */
+/** The columns a cam is written with, in the order of `camValuesList`. */
 export const CAM_WRITE_COLUMNS = 'name, cam_type, lift, duration, profile_points';
 
+/** What a cam is written with: a validated input. */
+export interface CamValues {
+  name: string;
+  camType: string;
+  lift: number;
+  duration: number;
+  profilePoints?: ProfilePoint[] | null;
+}
+
 /**
- * Rows `input(name, cam_type, lift, duration, profile_points, ordinality)` from a JSON array of validated cam inputs
- * bound as one parameter: a thousand cams with their profiles travel in one statement, far under the 65,535-parameter
- * limit that multi-row VALUES would hit. A missing or null `profilePoints` reads as SQL NULL.
+ * Rows `input(name, cam_type, lift, duration, profile_points, ordinality)` of the given cams as multi-row VALUES, their
+ * values appended to `parameters` (five per cam: a thousand cams stay far under the 65,535-parameter limit). Each
+ * profile is its own jsonb parameter, which PostgreSQL parses faster than one array of all of them.
  */
-export function camValuesFromJson(parameter: string): string {
-  return `rows from (jsonb_to_recordset(${parameter}::jsonb) as ("name" text, "camType" text, "lift" numeric, "duration" int, "profilePoints" jsonb))
-     with ordinality as input(name, cam_type, lift, duration, profile_points, ordinality)`;
+export function camValuesList(cams: readonly CamValues[], parameters: unknown[]): string {
+  const rows = cams.map((cam, index) => {
+    const at = parameters.push(cam.name, cam.camType, cam.lift, cam.duration, cam.profilePoints ? JSON.stringify(cam.profilePoints) : null);
+    return `($${at - 4}::text, $${at - 3}::text, $${at - 2}::numeric, $${at - 1}::int, $${at}::jsonb, ${index})`;
+  });
+  return `(values ${rows.join(', ')}) as input(name, cam_type, lift, duration, profile_points, ordinality)`;
 }

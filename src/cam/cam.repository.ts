@@ -2,7 +2,7 @@ import { EntityRepository } from '@mikro-orm/postgresql';
 import { runSql, selectList } from '../common/sql.ts';
 import type { Cam } from './cam.entity.ts';
 import type { ProfilePoint } from './profile-points.ts';
-import { CAM_WRITE_COLUMNS, camFields, camSummaryFields, camValuesFromJson } from './cam.fields.ts';
+import { CAM_WRITE_COLUMNS, camFields, camSummaryFields, camValuesList, type CamValues } from './cam.fields.ts';
 import { LIFT_TOLERANCE_MM, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
 import { maxLiftOf } from './profile-analysis.ts';
 
@@ -16,14 +16,6 @@ const LIFT_TOLERANCE = `${LIFT_TOLERANCE_MM} + 1e-9`;
 
 /** A cam as stored; the service adds the figures derived from its profile. */
 export type CamRow = Omit<CamDto, 'profileAnalysis'>;
-
-export interface CamValues {
-  name: string;
-  camType: string;
-  lift: number;
-  duration: number;
-  profilePoints?: ProfilePoint[] | null;
-}
 
 export interface CamChanges {
   name?: string;
@@ -59,15 +51,16 @@ export class CamRepository extends EntityRepository<Cam> {
 
   /** Inserts many cams in one statement, in input order; none when the user has no such project. */
   async insertManyIntoOwnedProject(userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
+    const parameters: unknown[] = [userId, projectId];
     const rows = await runSql<CamSummaryDto>(
       this.em,
       `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
        select p.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
-       from projects p, ${camValuesFromJson('$3')}
+       from projects p, ${camValuesList(cams, parameters)}
        where p.id = $2 and p.user_id = $1
        order by input.ordinality
        returning ${CAM_SUMMARY}`,
-      [userId, projectId, JSON.stringify(cams)],
+      parameters,
     );
     return rows.sort((a, b) => a.id - b.id);
   }

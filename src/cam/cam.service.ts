@@ -5,7 +5,8 @@ import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { inTransaction } from '../common/sql.ts';
 import { parseInput, serialIdSchema, userIdSchema } from '../common/validation.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamRepository, CamRow, CamValues } from './cam.repository.ts';
+import type { CamValues } from './cam.fields.ts';
+import type { CamRepository, CamRow } from './cam.repository.ts';
 import {
   camInputSchema,
   camListOptionsSchema,
@@ -23,7 +24,7 @@ import { analyzeProfile, maxLiftOf } from './profile-analysis.ts';
 
 /** The most cams one `createMany` call takes. */
 export const MAX_CAMS_PER_CALL = 10_000;
-/** Cams per INSERT statement, and points: a statement's JSON parameter stays in the tens of megabytes. */
+/** Cams per INSERT statement (five parameters each), and points: a statement stays in the tens of megabytes. */
 const BATCH_CAMS = 1000;
 const BATCH_POINTS = 500_000;
 const CAM_ORDERING = 'id:asc';

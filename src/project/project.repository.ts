@@ -1,5 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { CAM_WRITE_COLUMNS, camSummaryFields, camValuesFromJson } from '../cam/cam.fields.ts';
+import { CAM_WRITE_COLUMNS, camSummaryFields, camValuesList } from '../cam/cam.fields.ts';
 import type { CursorPosition } from '../common/pagination.ts';
 import { jsonObject, runSql, selectList } from '../common/sql.ts';
 import type { Project } from './project.entity.ts';
@@ -136,19 +136,23 @@ export class ProjectRepository extends EntityRepository<Project> {
 
   /** Creates a project with all its cams in one statement: atomic without a transaction. */
   async insertWithCams(userId: string, project: ExportedProject): Promise<ProjectWithCamsDto> {
+    const parameters: unknown[] = [userId, project.name, project.description];
+    const cams = project.cams.length ? camValuesList(project.cams, parameters) : undefined;
     const [created] = await runSql<ProjectWithCamsDto>(
       this.em,
       `with project as (
          insert into projects as p (user_id, name, description) values ($1, $2, $3) returning p.*
        ),
-       written as (
-         insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
-         select project.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
-         from project, ${camValuesFromJson('$4')} order by input.ordinality
-         returning c.*
-       )
+       written as (${
+         cams
+           ? `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
+              select project.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
+              from project, ${cams} order by input.ordinality
+              returning c.*`
+           : 'select * from cams where false'
+       })
        select ${PROJECT}, ${WRITTEN_CAMS} as "cams" from project p`,
-      [userId, project.name, project.description, JSON.stringify(project.cams)],
+      parameters,
     );
     return created!;
   }
