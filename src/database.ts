@@ -1,5 +1,6 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { checkConnection, type ConnectionReport } from './connection/check-connection.ts';
+import { mappingErrors } from './common/map-error.ts';
 import type { ConnectOptions } from './connection/connect-options.ts';
 import { createOrmConfig } from './connection/orm-config.ts';
 import { bindServices, type BoundServices } from './services.ts';
@@ -30,11 +31,28 @@ export class Database implements BoundServices {
 
   /**
    * Runs `work` in one transaction: committed when it returns, rolled back when it throws (the error is rethrown).
-   * Every service call on `tx` takes part in it; `tx.em` is its EntityManager for anything else.
+   * Every service call on `tx` takes part in it; `tx.em` is its EntityManager for anything else, flushed before
+   * the commit.
    */
-  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    // A fresh parent: MikroORM merges what `tx.em` loaded into the parent at commit, and that must not outlive `work`.
-    return this.fork().transactional((em) => work({ em, ...bindServices(em) }));
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    // A fresh EntityManager per transaction, bound to it directly: `em.transactional()` would add a second fork and
+    // MikroORM's merge of entities into a parent, which cost more than BEGIN and COMMIT themselves.
+    const em = this.fork();
+    const connection = em.getConnection();
+    const transaction = await mappingErrors(() => connection.begin());
+    em.setTransactionContext(transaction);
+    try {
+      const result = await work({ em, ...bindServices(em) });
+      await em.flush();
+      await mappingErrors(() => connection.commit(transaction));
+      return result;
+    } catch (error) {
+      // A failed rollback (a dropped connection) must not hide why the transaction failed.
+      await connection.rollback(transaction).catch(() => undefined);
+      throw error;
+    } finally {
+      em.resetTransactionContext();
+    }
   }
 
   /** A fresh EntityManager (identity map and unit of work) for one unit of work, e.g. one request. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cams, ConflictError, projects, users } from '../src/index.ts';
+import { cams, ConflictError, Project, projects, User, users } from '../src/index.ts';
 import { camInput, createUser } from './support/fixtures.ts';
 import { useTestDatabase } from './support/test-database.ts';
 
@@ -52,6 +52,27 @@ describe('db.transaction', () => {
       }),
     ).rejects.toThrow('undo both');
     expect(await database.db.users.get(user.id)).toMatchObject({ subscriptionStatus: 'free' });
+  });
+});
+
+describe('entities created on tx.em', () => {
+  it('are flushed and committed with the transaction, or rolled back with it', async () => {
+    const user = await createUser(database.db);
+    await database.db.transaction(async (tx) => {
+      tx.em.create(Project, { user: tx.em.getReference(User, user.id), name: 'Through the unit of work' });
+      await tx.cams.createMany(user.id, (await tx.projects.create(user.id, { name: 'Through a service' })).id, [camInput()]);
+    });
+    const names = (await database.db.projects.list(user.id, { orderBy: 'name' })).items.map((project) => project.name);
+    expect(names).toEqual(['Through a service', 'Through the unit of work']);
+
+    await expect(
+      database.db.transaction(async (tx) => {
+        tx.em.create(Project, { user: tx.em.getReference(User, user.id), name: 'Never flushed' });
+        await tx.em.flush();
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect((await database.db.projects.list(user.id)).items).toHaveLength(2);
   });
 });
 
