@@ -1,7 +1,7 @@
 import type { BenchLibrary, LibraryName } from '../libraries/library.ts';
 import type { Scenario } from '../scenarios.ts';
 import { difference } from './equivalence.ts';
-import { countStatements } from './statements.ts';
+import { statementsOf } from '../../test/support/statement-counter.ts';
 
 export interface Verification {
   /** Statements per operation, by scenario then library. */
@@ -23,7 +23,7 @@ export async function verify(libraries: readonly BenchLibrary[], scenarios: read
     for (const library of libraries) {
       // The same turn for everyone: the same cam, the same project, the same input.
       const turn = { caller: 0, iteration: 0 };
-      const { result, statements } = await countStatements(() => scenario.run(library, turn));
+      const { result, statements } = await statementsOf(() => scenario.run(library, turn));
       scenario.check(result, turn);
       await scenario.afterSlice?.(1);
       verification.statements[scenario.id]![library.name] = statements.length;

@@ -1,8 +1,10 @@
 import pg from 'pg';
 
 /**
- * Runs `work` and returns the SQL statements it sent, counted where every one of them passes: `pg.Client#query`
- * (MikroORM, Kysely and our own statements all use this one `pg`). BEGIN and COMMIT count too.
+ * Runs `work` and returns the SQL statements it sent, counted where every one of them passes: `pg.Client#query`.
+ * MikroORM (through Kysely's pg dialect), our own statements, and in the benchmark Drizzle's node-postgres driver and
+ * Prisma's adapter-pg all use this one `pg`, so BEGIN, COMMIT and every query count alike. Wrapping costs time: never
+ * count while timing.
  */
 export async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
   const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
