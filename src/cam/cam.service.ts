@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { inTransaction } from '../common/sql.ts';
-import { parseInput, serialIdSchema, userIdSchema } from '../common/validation.ts';
+import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Cam } from './cam.entity.ts';
 import type { CamValues } from './cam.fields.ts';
 import type { CamRepository, CamRow } from './cam.repository.ts';
@@ -34,7 +34,7 @@ const camInputsSchema = z.array(camInputSchema).min(1).max(MAX_CAMS_PER_CALL);
 
 /** Adds a cam to one of the user's projects. */
 export async function create(em: EntityManager, userId: string, projectId: number, input: CamInput): Promise<CamDto> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const cam = parseInput(camInputSchema, input);
   const row = await repository(em).insertIntoOwnedProject(owner, project, cam);
   return row ? withAnalysis(row) : notFound('Project', project);
@@ -42,7 +42,7 @@ export async function create(em: EntityManager, userId: string, projectId: numbe
 
 /** Adds many cams in a few multi-row statements, all or none; returns them in input order, without profiles. */
 export async function createMany(em: EntityManager, userId: string, projectId: number, inputs: CamInput[]): Promise<CamSummaryDto[]> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const cams = parseInput(camInputsSchema, inputs);
   const batches = toBatches(cams);
   const insertAll = async (unit: EntityManager) => {
@@ -59,14 +59,14 @@ export async function createMany(em: EntityManager, userId: string, projectId: n
 }
 
 export async function get(em: EntityManager, userId: string, camId: number): Promise<CamDto> {
-  const [owner, cam] = ids(userId, camId);
+  const [owner, cam] = ownedRecordIds(userId, camId);
   const row = await repository(em).findOwned(owner, cam);
   return row ? withAnalysis(row) : notFound('Cam', cam);
 }
 
 /** A page of a project's cams (oldest first), filtered by type and by lift and duration ranges. */
 export async function list(em: EntityManager, userId: string, projectId: number, options: CamListOptions = {}): Promise<Page<CamSummaryDto>> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const { limit, after, ...filters } = parseInput(camListOptionsSchema, options);
   const afterId = after === undefined ? 0 : decodeCursor(after, CAM_ORDERING).id;
   const rows = await repository(em).listInOwnedProject(owner, project, filters, limit + 1, afterId);
@@ -85,7 +85,7 @@ export async function update(
   patch: CamPatch,
   options: CamUpdateOptions = {},
 ): Promise<CamDto> {
-  const [owner, cam] = ids(userId, camId);
+  const [owner, cam] = ownedRecordIds(userId, camId);
   const changes = parseInput(camPatchSchema, patch);
   const { expectedVersion } = parseInput(camUpdateOptionsSchema, options);
   const row = await repository(em).updateOwned(owner, cam, changes, expectedVersion);
@@ -103,7 +103,7 @@ export async function update(
 }
 
 async function remove(em: EntityManager, userId: string, camId: number): Promise<void> {
-  const [owner, cam] = ids(userId, camId);
+  const [owner, cam] = ownedRecordIds(userId, camId);
   if (!(await repository(em).deleteOwned(owner, cam))) notFound('Cam', cam);
 }
 export { remove as delete };
@@ -115,9 +115,6 @@ export function withAnalysis(row: CamRow): CamDto {
   return dto;
 }
 
-function ids(userId: string, recordId: number): [string, number] {
-  return [parseInput(userIdSchema, userId), parseInput(serialIdSchema, recordId)];
-}
 
 function notFound(entity: 'Project' | 'Cam', id: number): never {
   throw new NotFoundError(entity, id);

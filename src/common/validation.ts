@@ -16,6 +16,11 @@ export const serialIdSchema = z.int().positive().max(2_147_483_647);
 /** A user id as the auth provider issues it (e.g. Clerk's `user_2abc...`). */
 export const userIdSchema = z.string().trim().min(1).max(255);
 
+/** The acting user's id and the id of one of their records, each checked. */
+export function ownedRecordIds(userId: string, recordId: number): [string, number] {
+  return [parseInput(userIdSchema, userId), parseInput(serialIdSchema, recordId)];
+}
+
 /** `created_at`/`updated_at` in DTOs: ISO 8601, UTC, microsecond precision. */
 export const timestampSchema = z.iso.datetime({ precision: 6 });
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
-import { parseInput, serialIdSchema, userIdSchema } from '../common/validation.ts';
+import { ownedRecordIds, parseInput, userIdSchema } from '../common/validation.ts';
 import { Project } from './project.entity.ts';
 import type { ProjectRepository } from './project.repository.ts';
 import {
@@ -34,7 +34,7 @@ export async function create(em: EntityManager, userId: string, input: ProjectIn
 export async function get(em: EntityManager, userId: string, projectId: number, options: { withCams: true }): Promise<ProjectWithCamsDto>;
 export async function get(em: EntityManager, userId: string, projectId: number, options?: { withCams?: false }): Promise<ProjectDto>;
 export async function get(em: EntityManager, userId: string, projectId: number, options: { withCams?: boolean } = {}): Promise<ProjectDto | ProjectWithCamsDto> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const { withCams } = parseInput(projectGetOptionsSchema, options);
   return (await repository(em).findOwned(owner, project, withCams)) ?? notFound(project);
 }
@@ -62,14 +62,14 @@ export async function list(em: EntityManager, userId: string, options: ProjectLi
 }
 
 export async function update(em: EntityManager, userId: string, projectId: number, patch: ProjectPatch): Promise<ProjectDto> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const { name, description } = parseInput(projectPatchSchema, patch);
   return (await repository(em).updateOwned(owner, project, name, description)) ?? notFound(project);
 }
 
 /** Deletes the project with its cams. */
 async function remove(em: EntityManager, userId: string, projectId: number): Promise<void> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   if (!(await repository(em).deleteOwned(owner, project))) notFound(project);
 }
 export { remove as delete };
@@ -81,14 +81,14 @@ export async function duplicate(
   projectId: number,
   options: ProjectDuplicateOptions = {},
 ): Promise<ProjectWithCamsDto> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const { name } = parseInput(projectDuplicateOptionsSchema, options);
   return (await repository(em).duplicateOwned(owner, project, name)) ?? notFound(project);
 }
 
 /** The project and its cams, with profiles, as a versioned JSON document that `import` reads back. */
 async function exportProject(em: EntityManager, userId: string, projectId: number): Promise<ProjectDocument> {
-  const [owner, project] = ids(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId);
   const exported = (await repository(em).findForExport(owner, project)) ?? notFound(project);
   return { format: PROJECT_DOCUMENT_FORMAT, version: PROJECT_DOCUMENT_VERSION, exportedAt: new Date().toISOString(), project: exported };
 }
@@ -101,9 +101,6 @@ async function importProject(em: EntityManager, userId: string, document: unknow
 }
 export { exportProject as export, importProject as import };
 
-function ids(userId: string, projectId: number): [string, number] {
-  return [parseInput(userIdSchema, userId), parseInput(serialIdSchema, projectId)];
-}
 
 function notFound(id: number): never {
   throw new NotFoundError('Project', id);
