@@ -1,25 +1,79 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
-import { runSql, selectList } from '../common/sql.ts';
+import { expressionBuilder, sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { float8, isoTimestamp, jsonArrayOr, jsonObject, selection } from '../common/sql-expressions.ts';
+import { Repository } from '../common/repository.ts';
+import { Statement, statementsByShape } from '../common/statement.ts';
+import type { Tables } from '../common/tables.ts';
 import type { Cam } from './cam.entity.ts';
 import type { ProfilePoint } from './profile-points.ts';
-import { CAM_WRITE_COLUMNS, camFields, camSummaryFields, camValuesList, type CamValues } from './cam.fields.ts';
 import { LIFT_TOLERANCE_MM, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
 import { maxLiftOf } from './profile-analysis.ts';
 
-const CAM = selectList(camFields);
-const CAM_SUMMARY = selectList(camSummaryFields);
+type Cams = ExpressionBuilder<Tables, 'cams'>;
+
+/**
+ * A `CamSummaryDto` over `cams`. Columns are unqualified: every statement evaluates it where `cams` is the innermost
+ * table in scope (the ownership check on `projects` is an `exists`, never a join).
+ */
+export function camSummaryShape(eb: Cams) {
+  return {
+    id: eb.ref('id'),
+    projectId: eb.ref('project_id'),
+    name: eb.ref('name'),
+    camType: eb.ref('cam_type'),
+    lift: float8(eb.ref('lift')),
+    duration: eb.ref('duration'),
+    version: eb.ref('version'),
+    hasProfile: eb('profile_points', 'is not', null),
+    createdAt: isoTimestamp(eb.ref('created_at')),
+    updatedAt: isoTimestamp(eb.ref('updated_at')),
+  };
+}
+
+/** A whole cam row; the service adds the profile analysis. */
+const camShape = (eb: Cams) => ({ ...camSummaryShape(eb), profilePoints: eb.ref('profile_points') });
+
+/** The cams of a project as a JSON array of summaries, oldest first (`[]` when it has none). */
+export function camsOfProject(projectId: Expression<number>) {
+  return jsonArrayOr<CamSummaryDto>(
+    expressionBuilder<Tables>()
+      .selectFrom('cams')
+      .select((cams) => sql<CamSummaryDto[]>`json_agg(${jsonObject(camSummaryShape(cams))} order by ${cams.ref('id')})`.as('cams'))
+      .where('project_id', '=', projectId),
+  );
+}
+
 /** Cams are reached only through a project of the acting user: another user's cam is as absent as a missing one. */
-const OWNED = 'p.id = c.project_id and p.user_id = $1';
+function ownedBy(eb: Cams, userId: Expression<string>) {
+  return eb.exists(
+    eb
+      .selectFrom('projects')
+      .select(sql.lit(1).as('owned'))
+      .whereRef('projects.id', '=', 'cams.project_id')
+      .where('projects.user_id', '=', userId),
+  );
+}
+
 /** The maximum lift of the stored profile, computed where the profile is. */
-const STORED_PROFILE_LIFT = `(select max((point->>'radius')::float8) - min((point->>'radius')::float8) from jsonb_array_elements(c.profile_points) point)`;
-const LIFT_TOLERANCE = `${LIFT_TOLERANCE_MM} + 1e-9`;
+function storedProfileLift(eb: Cams) {
+  return sql<number | null>`(select max((point->>'radius')::float8) - min((point->>'radius')::float8) from jsonb_array_elements(${eb.ref('cams.profile_points')}) point)`;
+}
+const LIFT_TOLERANCE = LIFT_TOLERANCE_MM + 1e-9;
 
 /** A cam as stored; the service adds the figures derived from its profile. */
 export type CamRow = Omit<CamDto, 'profileAnalysis'>;
 
+/** What a cam is written with: a validated input. */
+export interface CamValues {
+  name: string;
+  camType: CamDto['camType'];
+  lift: number;
+  duration: number;
+  profilePoints?: ProfilePoint[] | null;
+}
+
 export interface CamChanges {
   name?: string;
-  camType?: string;
+  camType?: CamDto['camType'];
   lift?: number;
   duration?: number;
   /** `undefined` keeps the stored profile, `null` removes it. */
@@ -27,46 +81,167 @@ export interface CamChanges {
 }
 
 export interface CamListFilters {
-  camType?: string;
+  camType?: CamDto['camType'];
   liftMin?: number;
   liftMax?: number;
   durationMin?: number;
   durationMax?: number;
 }
 
+const insertIntoOwnedProject = new Statement<
+  { userId: string; projectId: number; name: string; camType: string; lift: number; duration: number; profilePoints: string | null },
+  CamSummaryDto
+>(({ db, param }) =>
+  db
+    .insertInto('cams')
+    .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+    .expression(
+      db
+        .selectFrom('projects')
+        .select([
+          'projects.id',
+          param('name').as('name'),
+          param('camType').as('cam_type'),
+          param('lift').as('lift'),
+          param('duration').as('duration'),
+          sql<string | null>`${param('profilePoints')}::jsonb`.as('profile_points'),
+        ])
+        .where('projects.id', '=', param('projectId'))
+        .where('projects.user_id', '=', param('userId')),
+    )
+    .returning((eb) => selection(camSummaryShape(eb))),
+);
+
+const findOwned = new Statement<{ userId: string; camId: number }, CamRow>(({ db, param }) =>
+  db
+    .selectFrom('cams')
+    .select((eb) => selection(camShape(eb)))
+    .where('cams.id', '=', param('camId'))
+    .where((eb) => ownedBy(eb, param('userId'))),
+);
+
+type ListShape = { [Filter in keyof CamListFilters]-?: boolean };
+type ListParams = { userId: string; projectId: number; afterId: number; limit: number } & CamListFilters;
+const listInOwnedProject = statementsByShape<ListShape, ListParams, CamSummaryDto & { id: number | null }>(
+  (shape) => Object.values(shape).map(Number).join(''),
+  ({ db, param }, shape) =>
+    db
+      .selectFrom('projects')
+      .leftJoinLateral(
+        (eb) => {
+          let page = eb
+            .selectFrom('cams')
+            .select((cams) => selection(camSummaryShape(cams)))
+            .whereRef('cams.project_id', '=', 'projects.id')
+            .where('cams.id', '>', param('afterId'));
+          if (shape.camType) page = page.where('cams.cam_type', '=', param('camType'));
+          if (shape.liftMin) page = page.where('cams.lift', '>=', param('liftMin'));
+          if (shape.liftMax) page = page.where('cams.lift', '<=', param('liftMax'));
+          if (shape.durationMin) page = page.where('cams.duration', '>=', param('durationMin'));
+          if (shape.durationMax) page = page.where('cams.duration', '<=', param('durationMax'));
+          return page.orderBy('cams.id').limit(param('limit')).as('page');
+        },
+        (join) => join.onTrue(),
+      )
+      .selectAll('page')
+      .where('projects.id', '=', param('projectId'))
+      .where('projects.user_id', '=', param('userId')),
+);
+
+type UpdateShape = { [Change in keyof CamChanges]-?: boolean } & {
+  expectedVersion: boolean;
+  /** A new profile without a new lift: the stored lift must match it. */
+  profileAgainstStoredLift: boolean;
+  /** A new lift without a new profile: the stored profile, if any, must match it. */
+  liftAgainstStoredProfile: boolean;
+};
+type UpdateParams = Omit<CamChanges, 'profilePoints'> & {
+  userId: string;
+  camId: number;
+  profilePoints?: string | null;
+  expectedVersion?: number;
+  profileLift?: number;
+};
+/**
+ * Applies the changes in one statement, only if the cam is the user's, is at the expected version (when given), and
+ * its lift and profile still agree where the changes touch only one of them. The statement names only what changes
+ * and what must be checked, so the common edit is as small as a hand-written one.
+ */
+const updateOwned = statementsByShape<UpdateShape, UpdateParams, CamSummaryDto & Partial<CamRow>>(
+  (shape) => Object.values(shape).map(Number).join(''),
+  ({ db, param }, shape) =>
+    db
+      .updateTable('cams')
+      .set((eb) => ({
+        version: eb('cams.version', '+', 1),
+        ...(shape.name && { name: param('name') }),
+        ...(shape.camType && { cam_type: param('camType') }),
+        ...(shape.lift && { lift: param('lift') }),
+        ...(shape.duration && { duration: param('duration') }),
+        ...(shape.profilePoints && { profile_points: sql<ProfilePoint[] | null>`${param('profilePoints')}::jsonb` }),
+      }))
+      .where('cams.id', '=', param('camId'))
+      .where((eb) => ownedBy(eb, param('userId')))
+      .$if(shape.expectedVersion, (query) => query.where('cams.version', '=', param('expectedVersion')))
+      .$if(shape.profileAgainstStoredLift, (query) =>
+        query.where((eb) => sql<boolean>`abs(${float8(eb.ref('cams.lift'))} - ${param('profileLift')}) <= ${LIFT_TOLERANCE}`),
+      )
+      .$if(shape.liftAgainstStoredProfile, (query) =>
+        query.where((eb) =>
+          eb.or([eb('cams.profile_points', 'is', null), sql<boolean>`abs(${storedProfileLift(eb)} - ${param('lift')}) <= ${LIFT_TOLERANCE}`]),
+        ),
+      )
+      // A profile the changes set is not read back: the caller has it.
+      .returning((eb) => selection(shape.profilePoints ? camSummaryShape(eb) : camShape(eb))),
+);
+
+type UpdateState = { version: number; lift: number; profileLift: number | null };
+const findUpdateState = new Statement<{ userId: string; camId: number }, UpdateState>(({ db, param }) =>
+  db
+    .selectFrom('cams')
+    .select((eb) => ['cams.version', float8(eb.ref('cams.lift')).as('lift'), storedProfileLift(eb).as('profileLift')])
+    .where('cams.id', '=', param('camId'))
+    .where((eb) => ownedBy(eb, param('userId'))),
+);
+
+const deleteOwned = new Statement<{ userId: string; camId: number }, { id: number }>(({ db, param }) =>
+  db
+    .deleteFrom('cams')
+    .where('cams.id', '=', param('camId'))
+    .where((eb) => ownedBy(eb, param('userId')))
+    .returning('cams.id'),
+);
+
 /** Every statement on `cams`. Each method is one statement and returns DTO rows, never entities. */
-export class CamRepository extends EntityRepository<Cam> {
+export class CamRepository extends Repository<Cam> {
   /** Inserts into a project of the user; `undefined` when the user has no such project. */
   async insertIntoOwnedProject(userId: string, projectId: number, cam: CamValues): Promise<CamRow | undefined> {
-    const [row] = await runSql<CamSummaryDto>(
-      this.em,
-      `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
-       select p.id, $3, $4, $5, $6, $7::jsonb from projects p where p.id = $2 and p.user_id = $1
-       returning ${CAM_SUMMARY}`,
-      [userId, projectId, cam.name, cam.camType, cam.lift, cam.duration, jsonOrNull(cam.profilePoints)],
-    );
+    const [row] = await this.run(insertIntoOwnedProject, { userId, projectId, ...cam, profilePoints: jsonOrNull(cam.profilePoints) });
     // The stored profile is the caller's: sending it back would only cost a round of JSON both ways.
     return row && { ...row, profilePoints: cam.profilePoints ?? null };
   }
 
   /** Inserts many cams in one statement, in input order; none when the user has no such project. */
   async insertManyIntoOwnedProject(userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
-    const parameters: unknown[] = [userId, projectId];
-    const rows = await runSql<CamSummaryDto>(
-      this.em,
-      `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
-       select p.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
-       from projects p, ${camValuesList(cams, parameters)}
-       where p.id = $2 and p.user_id = $1
-       order by input.ordinality
-       returning ${CAM_SUMMARY}`,
-      parameters,
+    const rows = await this.runOnce<CamSummaryDto>((db) =>
+      db
+        .insertInto('cams')
+        .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+        .expression(
+          db
+            .selectFrom(['projects', camValues(cams)])
+            .select(['projects.id', 'input.name', 'input.camType', 'input.lift', 'input.duration', 'input.profilePoints'])
+            .where('projects.id', '=', projectId)
+            .where('projects.user_id', '=', userId)
+            .orderBy('input.ordinality'),
+        )
+        .returning((eb) => selection(camSummaryShape(eb))),
     );
     return rows.sort((a, b) => a.id - b.id);
   }
 
   async findOwned(userId: string, camId: number): Promise<CamRow | undefined> {
-    const [row] = await runSql<CamRow>(this.em, `select ${CAM} from cams c join projects p on ${OWNED} where c.id = $2`, [userId, camId]);
+    const [row] = await this.run(findOwned, { userId, camId });
     return row;
   }
 
@@ -81,77 +256,70 @@ export class CamRepository extends EntityRepository<Cam> {
     limit: number,
     afterId: number,
   ): Promise<CamSummaryDto[] | undefined> {
-    const parameters: unknown[] = [userId, projectId, afterId, limit];
-    const conditions = ['c.project_id = p.id', 'c.id > $3'];
-    const where = (sql: (placeholder: string) => string, value: unknown) => {
-      if (value !== undefined) conditions.push(sql(`$${parameters.push(value)}`));
+    const shape = {
+      camType: filters.camType !== undefined,
+      liftMin: filters.liftMin !== undefined,
+      liftMax: filters.liftMax !== undefined,
+      durationMin: filters.durationMin !== undefined,
+      durationMax: filters.durationMax !== undefined,
     };
-    where((v) => `c.cam_type = ${v}`, filters.camType);
-    where((v) => `c.lift >= ${v}`, filters.liftMin);
-    where((v) => `c.lift <= ${v}`, filters.liftMax);
-    where((v) => `c.duration >= ${v}`, filters.durationMin);
-    where((v) => `c.duration <= ${v}`, filters.durationMax);
-    const rows = await runSql<CamSummaryDto & { id: number | null }>(
-      this.em,
-      `select ${CAM_SUMMARY} from projects p
-       left join lateral (select * from cams c where ${conditions.join(' and ')} order by c.id limit $4) c on true
-       where p.id = $2 and p.user_id = $1`,
-      parameters,
-    );
+    const rows = await this.run(listInOwnedProject(shape), { userId, projectId, afterId, limit, ...filters });
     return rows.length === 0 ? undefined : rows.filter((row) => row.id !== null);
   }
 
-  /**
-   * Applies the changes in one statement, only if the cam is the user's, is at `expectedVersion` (when given), and
-   * its lift and profile still agree where the changes touch only one of them. `undefined` when any of that fails:
-   * `findUpdateState` then tells which. The statement names only what changes and what must be checked, so the
-   * common edit is as small as a hand-written one.
-   */
+  /** The changed cam, or `undefined` when nothing was written: `findUpdateState` then tells why. */
   async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<CamRow | undefined> {
-    const parameters: unknown[] = [userId, camId];
-    const placeholder = (value: unknown) => `$${parameters.push(value)}`;
-    const assignments = ['version = c.version + 1'];
-    const conditions = [`c.id = $2`, OWNED];
-    if (changes.name !== undefined) assignments.push(`name = ${placeholder(changes.name)}`);
-    if (changes.camType !== undefined) assignments.push(`cam_type = ${placeholder(changes.camType)}`);
-    if (changes.lift !== undefined) assignments.push(`lift = ${placeholder(changes.lift)}`);
-    if (changes.duration !== undefined) assignments.push(`duration = ${placeholder(changes.duration)}`);
-    if (changes.profilePoints !== undefined) assignments.push(`profile_points = ${placeholder(jsonOrNull(changes.profilePoints))}::jsonb`);
-    if (expectedVersion !== undefined) conditions.push(`c.version = ${placeholder(expectedVersion)}`);
-    if (changes.profilePoints && changes.lift === undefined) {
-      conditions.push(`abs(c.lift::float8 - ${placeholder(maxLiftOf(changes.profilePoints))}) <= ${LIFT_TOLERANCE}`);
-    }
-    if (changes.lift !== undefined && changes.profilePoints === undefined) {
-      conditions.push(`(c.profile_points is null or abs(${STORED_PROFILE_LIFT} - ${placeholder(changes.lift)}) <= ${LIFT_TOLERANCE})`);
-    }
-    // A profile the changes set is not read back: the caller has it.
-    const profileGiven = changes.profilePoints !== undefined;
-    const [row] = await runSql<CamSummaryDto & Partial<CamRow>>(
-      this.em,
-      `update cams as c set ${assignments.join(', ')} from projects p where ${conditions.join(' and ')}
-       returning ${profileGiven ? CAM_SUMMARY : CAM}`,
-      parameters,
-    );
-    return row && (profileGiven ? { ...row, profilePoints: changes.profilePoints ?? null } : (row as CamRow));
+    const shape: UpdateShape = {
+      name: changes.name !== undefined,
+      camType: changes.camType !== undefined,
+      lift: changes.lift !== undefined,
+      duration: changes.duration !== undefined,
+      profilePoints: changes.profilePoints !== undefined,
+      expectedVersion: expectedVersion !== undefined,
+      profileAgainstStoredLift: Boolean(changes.profilePoints) && changes.lift === undefined,
+      liftAgainstStoredProfile: changes.lift !== undefined && changes.profilePoints === undefined,
+    };
+    const [row] = await this.run(updateOwned(shape), {
+      ...changes,
+      userId,
+      camId,
+      expectedVersion,
+      profilePoints: jsonOrNull(changes.profilePoints),
+      profileLift: changes.profilePoints ? maxLiftOf(changes.profilePoints) : undefined,
+    });
+    return row && (shape.profilePoints ? { ...row, profilePoints: changes.profilePoints ?? null } : (row as CamRow));
   }
 
   /** What an update is checked against: the stored version, lift and profile lift, or `undefined` if not the user's. */
-  async findUpdateState(userId: string, camId: number): Promise<{ version: number; lift: number; profileLift: number | null } | undefined> {
-    const [row] = await runSql<{ version: number; lift: number; profileLift: number | null }>(
-      this.em,
-      `select c.version, c.lift::float8 as lift, ${STORED_PROFILE_LIFT} as "profileLift"
-       from cams c join projects p on ${OWNED} where c.id = $2`,
-      [userId, camId],
-    );
+  async findUpdateState(userId: string, camId: number): Promise<UpdateState | undefined> {
+    const [row] = await this.run(findUpdateState, { userId, camId });
     return row;
   }
 
   async deleteOwned(userId: string, camId: number): Promise<boolean> {
-    const deleted = await runSql(this.em, `delete from cams c using projects p where c.id = $2 and ${OWNED} returning c.id`, [userId, camId]);
+    const deleted = await this.run(deleteOwned, { userId, camId });
     return deleted.length > 0;
   }
 }
 
-function jsonOrNull(points: ProfilePoint[] | null | undefined): string | null {
+type Input = { name: string; camType: CamValues['camType']; lift: number; duration: number; profilePoints: ProfilePoint[] | null; ordinality: number };
+const INPUT_COLUMNS = ['name', 'camType', 'lift', 'duration', 'profilePoints', 'ordinality'] as const satisfies ReadonlyArray<keyof Input>;
+
+/**
+ * The given cams as a table `input` of multi-row VALUES (five parameters per cam: a thousand cams stay far under the
+ * 65,535-parameter limit). Each profile is its own jsonb parameter, which PostgreSQL parses faster than one array of
+ * all of them.
+ */
+export function camValues(cams: readonly CamValues[]) {
+  const rows = (cams.length ? cams : [undefined]).map(
+    (cam, index) =>
+      sql`(${cam?.name}::text, ${cam?.camType}::text, ${cam?.lift}::numeric, ${cam?.duration}::int, ${jsonOrNull(cam?.profilePoints)}::jsonb, ${sql.lit(index)})`,
+  );
+  // No cams: one row of nulls that no row passes, since `values` cannot be empty.
+  const table = sql<Input>`(values ${sql.join(rows)}${cams.length ? sql`` : sql` limit 0`})`;
+  return table.as<'input'>(sql`input(${sql.join(INPUT_COLUMNS.map((column) => sql.ref(column)))})`);
+}
+
+export function jsonOrNull(points: ProfilePoint[] | null | undefined): string | null {
   return points ? JSON.stringify(points) : null;
 }

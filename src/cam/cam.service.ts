@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
-import { inTransaction } from '../common/sql.ts';
+import { inTransaction } from '../common/transaction.ts';
 import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamValues } from './cam.fields.ts';
-import type { CamRepository, CamRow } from './cam.repository.ts';
+import type { CamRepository, CamRow, CamValues } from './cam.repository.ts';
 import {
   camInputSchema,
   camListOptionsSchema,

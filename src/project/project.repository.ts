@@ -1,19 +1,33 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
-import { CAM_WRITE_COLUMNS, camSummaryFields, camValuesList } from '../cam/cam.fields.ts';
+import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely';
+import { camsOfProject, camSummaryShape, camValues } from '../cam/cam.repository.ts';
+import type { CamSummaryDto } from '../cam/cam.schemas.ts';
 import type { CursorPosition } from '../common/pagination.ts';
-import { jsonObject, runSql, selectList } from '../common/sql.ts';
+import { float8, isoTimestamp, jsonArrayOr, selection } from '../common/sql-expressions.ts';
+import { Repository } from '../common/repository.ts';
+import { Statement, statementsByShape } from '../common/statement.ts';
+import type { Tables } from '../common/tables.ts';
 import type { Project } from './project.entity.ts';
-import { PROJECT_CAMS, projectFields } from './project.fields.ts';
 import type { ProjectDocument, ProjectDto, ProjectWithCamsDto, PROJECT_ORDERINGS } from './project.schemas.ts';
 
-const PROJECT = selectList(projectFields);
-const SORT_COLUMNS: Record<(typeof PROJECT_ORDERINGS)[number], string> = {
-  createdAt: 'p.created_at',
-  updatedAt: 'p.updated_at',
-  name: 'p.name',
-};
-/** The cams of the CTE `written` (aliased `c`) as summaries: what a statement that copies or imports cams returns. */
-const WRITTEN_CAMS = `coalesce((select json_agg(${jsonObject(camSummaryFields)} order by c.id) from written c), '[]')`;
+/**
+ * A `ProjectDto` over `projects`. Columns are unqualified: every statement evaluates it where `projects` (the table,
+ * or a page of its rows under that name) is the innermost table in scope.
+ */
+export function projectShape(eb: ExpressionBuilder<Tables, 'projects'>) {
+  return {
+    id: eb.ref('id'),
+    userId: eb.ref('user_id'),
+    name: eb.ref('name'),
+    description: eb.ref('description'),
+    createdAt: isoTimestamp(eb.ref('created_at')),
+    updatedAt: isoTimestamp(eb.ref('updated_at')),
+  };
+}
+
+/** A project with the summaries of its cams, over the table `projects`. */
+export function projectWithCamsShape(eb: ExpressionBuilder<Tables, 'projects'>) {
+  return { ...projectShape(eb), cams: camsOfProject(eb.ref('projects.id')) };
+}
 
 export interface ProjectListQuery {
   orderBy: (typeof PROJECT_ORDERINGS)[number];
@@ -28,105 +42,201 @@ export interface ProjectListQuery {
 export type ExportedProject = ProjectDocument['project'];
 type ExportedCam = ExportedProject['cams'][number];
 
+const SORT_COLUMNS = { createdAt: 'created_at', updatedAt: 'updated_at', name: 'name' } as const satisfies Record<
+  ProjectListQuery['orderBy'],
+  keyof Tables['projects']
+>;
+
+const insertProject = new Statement<{ userId: string; name: string; description: string | null }, ProjectDto>(({ db, param }) =>
+  db
+    .insertInto('projects')
+    .values({ user_id: param('userId'), name: param('name'), description: param('description') })
+    .returning((eb) => selection(projectShape(eb))),
+);
+
+const findOwned = statementsByShape<boolean, { userId: string; projectId: number }, ProjectDto | ProjectWithCamsDto>(String, ({ db, param }, withCams) =>
+  db
+    .selectFrom('projects')
+    .select((eb) => selection(withCams ? projectWithCamsShape(eb) : projectShape(eb)))
+    .where('projects.id', '=', param('projectId'))
+    .where('projects.user_id', '=', param('userId')),
+);
+
+type ListShape = Pick<ProjectListQuery, 'orderBy' | 'direction' | 'withCams'> & { search: boolean; after: boolean };
+/**
+ * One page by keyset: rows after the cursor in (sort key, id) order, so inserts elsewhere never shift a page. The
+ * page is cut in a subquery before its DTOs are built: PostgreSQL computes a select list below the sort, and would
+ * otherwise format every project of the user to keep fifty. The page keeps the name `projects`, so the DTO reads its
+ * columns as it reads the table's; the cams of each row are found by `pageId`, a name no table has.
+ */
+const listOwned = statementsByShape<ListShape, { userId: string; limit: number; search?: string; afterKey?: string | number; afterId?: number }, ProjectDto | ProjectWithCamsDto>(
+  (shape) => Object.values(shape).join(':'),
+  ({ db, param }, shape) => {
+    const column = SORT_COLUMNS[shape.orderBy];
+    const page = db
+      .selectFrom('projects')
+      .selectAll('projects')
+      .select('projects.id as pageId')
+      .where('projects.user_id', '=', param('userId'))
+      .$if(shape.search, (query) => query.where('projects.name', 'ilike', param('search')))
+      .$if(shape.after, (query) =>
+        query.where((eb) =>
+          sql<boolean>`(${eb.ref(`projects.${column}`)}, ${eb.ref('projects.id')}) ${sql.raw(shape.direction === 'asc' ? '>' : '<')} (${param('afterKey')}, ${param('afterId')})`,
+        ),
+      )
+      .orderBy(`projects.${column}`, shape.direction)
+      .orderBy('projects.id', shape.direction)
+      .limit(param('limit'));
+    return db
+      .selectFrom(page.as('projects'))
+      .select((eb) => {
+        // The page has the table's columns under the table's name: the DTO is built as over the table.
+        const project = projectShape(expressionBuilder<Tables, 'projects'>());
+        return selection(shape.withCams ? { ...project, cams: camsOfProject(eb.ref('pageId')) } : project);
+      })
+      .orderBy(column, shape.direction)
+      .orderBy('id', shape.direction);
+  },
+);
+
+type Patch = { userId: string; projectId: number; name?: string; description?: string | null };
+/** `description: undefined` keeps it, `null` clears it: the patch's shape says which columns it sets. */
+const updateOwned = statementsByShape<{ name: boolean; description: boolean }, Patch, ProjectDto>(
+  (shape) => `${shape.name}:${shape.description}`,
+  ({ db, param }, shape) =>
+    db
+      .updateTable('projects')
+      .set({
+        ...(shape.name && { name: param('name') }),
+        ...(shape.description && { description: param('description') }),
+      })
+      .where('projects.id', '=', param('projectId'))
+      .where('projects.user_id', '=', param('userId'))
+      .returning((eb) => selection(projectShape(eb))),
+);
+
+const deleteOwned = new Statement<{ userId: string; projectId: number }, { id: number }>(({ db, param }) =>
+  db
+    .deleteFrom('projects')
+    .where('projects.id', '=', param('projectId'))
+    .where('projects.user_id', '=', param('userId'))
+    .returning('projects.id'),
+);
+
+/** The summaries of the cams a statement wrote (the CTE `written`), oldest first. */
+function writtenCams() {
+  return jsonArrayOr<CamSummaryDto>(
+    expressionBuilder<{ written: CamSummaryDto }>()
+      .selectFrom('written').select((written) => sql<CamSummaryDto[]>`json_agg(written order by ${written.ref('written.id')})`.as('cams')),
+  );
+}
+
+/** Copies the project and all its cams in one statement (data-modifying CTEs): atomic without a transaction. */
+const duplicateOwned = new Statement<{ userId: string; projectId: number; name: string | null }, ProjectWithCamsDto>(({ db, param }) =>
+  db
+    .with('source', (db) =>
+      db.selectFrom('projects').selectAll().where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId')),
+    )
+    .with('copy', (db) =>
+      db
+        .insertInto('projects')
+        .columns(['user_id', 'name', 'description'])
+        .expression(
+          db
+            .selectFrom('source')
+            .select((eb) => [
+              'source.user_id',
+              sql<string>`coalesce(${param('name')}, left(${eb.ref('source.name')} || ' (copy)', 255))`.as('name'),
+              'source.description',
+            ]),
+        )
+        .returning((eb) => selection(projectShape(eb))),
+    )
+    .with('written', (db) =>
+      db
+        .insertInto('cams')
+        .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+        .expression(
+          db
+            .selectFrom(['copy', 'source', 'cams'])
+            .select(['copy.id', 'cams.name', 'cams.cam_type', 'cams.lift', 'cams.duration', 'cams.profile_points'])
+            .whereRef('cams.project_id', '=', 'source.id')
+            .orderBy('cams.id'),
+        )
+        .returning((eb) => selection(camSummaryShape(eb))),
+    )
+    .selectFrom('copy')
+    .selectAll('copy')
+    .select(writtenCams().as('cams')),
+);
+
+type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
+/**
+ * The project and its cams with their profiles, as the export document holds them. Read as one row per cam: for a
+ * thousand profiles, one `json_agg` document of megabytes costs the server more than the rows cost the client.
+ */
+const findForExport = new Statement<{ userId: string; projectId: number }, ExportRow>(({ db, param }) =>
+  db
+    .selectFrom('projects')
+    .leftJoin('cams', 'cams.project_id', 'projects.id')
+    .select((eb) => [
+      'projects.name as projectName',
+      'projects.description as projectDescription',
+      'cams.name',
+      'cams.cam_type as camType',
+      float8(eb.ref('cams.lift')).as('lift'),
+      'cams.duration',
+      'cams.profile_points as profilePoints',
+    ])
+    .where('projects.id', '=', param('projectId'))
+    .where('projects.user_id', '=', param('userId'))
+    .orderBy('cams.id'),
+);
+
 /** Every statement on `projects`. Each method is one statement (copies and imports too) and returns DTO rows. */
-export class ProjectRepository extends EntityRepository<Project> {
+export class ProjectRepository extends Repository<Project> {
   /** `undefined` never: a missing user surfaces as a foreign-key violation, mapped to NotFoundError('User'). */
   async insertProject(userId: string, name: string, description: string | null): Promise<ProjectDto> {
-    const [project] = await runSql<ProjectDto>(
-      this.em,
-      `insert into projects as p (user_id, name, description) values ($1, $2, $3) returning ${PROJECT}`,
-      [userId, name, description],
-    );
+    const [project] = await this.run(insertProject, { userId, name, description });
     return project!;
   }
 
   async findOwned(userId: string, projectId: number, withCams: boolean): Promise<ProjectDto | ProjectWithCamsDto | undefined> {
-    const [project] = await runSql<ProjectDto>(
-      this.em,
-      `select ${PROJECT}${withCams ? `, ${PROJECT_CAMS} as "cams"` : ''} from projects p where p.id = $2 and p.user_id = $1`,
-      [userId, projectId],
-    );
+    const [project] = await this.run(findOwned(withCams), { userId, projectId });
     return project;
   }
 
-  /**
-   * One page by keyset: rows after the cursor in (sort key, id) order, so inserts elsewhere never shift a page. The
-   * page is cut in a subquery before its DTOs are built: PostgreSQL computes a select list below the sort, and would
-   * otherwise format every project of the user to keep fifty.
-   */
   async listOwned(userId: string, query: ProjectListQuery): Promise<ProjectDto[] | ProjectWithCamsDto[]> {
-    const parameters: unknown[] = [userId, query.limit];
-    const conditions = ['p.user_id = $1'];
-    const column = SORT_COLUMNS[query.orderBy];
-    if (query.search !== undefined) {
-      conditions.push(`p.name ilike $${parameters.push(`%${escapeLike(query.search)}%`)}`);
-    }
-    if (query.after) {
-      const comparison = query.direction === 'asc' ? '>' : '<';
-      conditions.push(`(${column}, p.id) ${comparison} ($${parameters.push(query.after.key)}, $${parameters.push(query.after.id)})`);
-    }
-    const order = `order by ${column} ${query.direction}, p.id ${query.direction}`;
-    return runSql<ProjectDto>(
-      this.em,
-      `select ${PROJECT}${query.withCams ? `, ${PROJECT_CAMS} as "cams"` : ''}
-       from (select * from projects p where ${conditions.join(' and ')} ${order} limit $2) p ${order}`,
-      parameters,
-    );
+    const { orderBy, direction, withCams, search, after, limit } = query;
+    const shape = { orderBy, direction, withCams, search: search !== undefined, after: after !== undefined };
+    return this.run(listOwned(shape), {
+      userId,
+      limit,
+      search: search === undefined ? undefined : `%${escapeLike(search)}%`,
+      afterKey: after?.key,
+      afterId: after?.id,
+    });
   }
 
-  /** `description: undefined` keeps it, `null` clears it. */
   async updateOwned(userId: string, projectId: number, name: string | undefined, description: string | null | undefined): Promise<ProjectDto | undefined> {
-    const [project] = await runSql<ProjectDto>(
-      this.em,
-      `update projects as p set name = coalesce($3, p.name), description = case when $4::boolean then $5 else p.description end
-       where p.id = $2 and p.user_id = $1 returning ${PROJECT}`,
-      [userId, projectId, name ?? null, description !== undefined, description ?? null],
-    );
+    const shape = { name: name !== undefined, description: description !== undefined };
+    const [project] = await this.run(updateOwned(shape), { userId, projectId, name, description });
     return project;
   }
 
   /** Its cams go with it (ON DELETE CASCADE). */
   async deleteOwned(userId: string, projectId: number): Promise<boolean> {
-    const deleted = await runSql(this.em, `delete from projects p where p.id = $2 and p.user_id = $1 returning p.id`, [userId, projectId]);
+    const deleted = await this.run(deleteOwned, { userId, projectId });
     return deleted.length > 0;
   }
 
-  /** Copies the project and all its cams in one statement (data-modifying CTEs): atomic without a transaction. */
   async duplicateOwned(userId: string, projectId: number, name: string | undefined): Promise<ProjectWithCamsDto | undefined> {
-    const [copy] = await runSql<ProjectWithCamsDto>(
-      this.em,
-      `with source as (select * from projects p where p.id = $2 and p.user_id = $1),
-       copy as (
-         insert into projects as p (user_id, name, description)
-         select user_id, coalesce($3, left(name || ' (copy)', 255)), description from source
-         returning p.*
-       ),
-       written as (
-         insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
-         select copy.id, c.name, c.cam_type, c.lift, c.duration, c.profile_points
-         from copy, source, cams c where c.project_id = source.id order by c.id
-         returning c.*
-       )
-       select ${PROJECT}, ${WRITTEN_CAMS} as "cams" from copy p`,
-      [userId, projectId, name ?? null],
-    );
+    const [copy] = await this.run(duplicateOwned, { userId, projectId, name: name ?? null });
     return copy;
   }
 
-  /**
-   * The project and its cams with their profiles, as the export document holds them. Read as one row per cam: for a
-   * thousand profiles, one `json_agg` document of megabytes costs the server more than the rows cost the client.
-   */
   async findForExport(userId: string, projectId: number): Promise<ExportedProject | undefined> {
-    type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
-    const rows = await runSql<ExportRow>(
-      this.em,
-      `select p.name as "projectName", p.description as "projectDescription", c.name, c.cam_type as "camType",
-              c.lift::float8 as lift, c.duration, c.profile_points as "profilePoints"
-       from projects p left join cams c on c.project_id = p.id
-       where p.id = $2 and p.user_id = $1 order by c.id`,
-      [userId, projectId],
-    );
+    const rows = await this.run(findForExport, { userId, projectId });
     const [first] = rows;
     if (!first) return undefined;
     // A project without cams is one row of nulls on the cam side.
@@ -136,23 +246,29 @@ export class ProjectRepository extends EntityRepository<Project> {
 
   /** Creates a project with all its cams in one statement: atomic without a transaction. */
   async insertWithCams(userId: string, project: ExportedProject): Promise<ProjectWithCamsDto> {
-    const parameters: unknown[] = [userId, project.name, project.description];
-    const cams = project.cams.length ? camValuesList(project.cams, parameters) : undefined;
-    const [created] = await runSql<ProjectWithCamsDto>(
-      this.em,
-      `with project as (
-         insert into projects as p (user_id, name, description) values ($1, $2, $3) returning p.*
-       ),
-       written as (${
-         cams
-           ? `insert into cams as c (project_id, ${CAM_WRITE_COLUMNS})
-              select project.id, input.name, input.cam_type, input.lift, input.duration, input.profile_points
-              from project, ${cams} order by input.ordinality
-              returning c.*`
-           : 'select * from cams where false'
-       })
-       select ${PROJECT}, ${WRITTEN_CAMS} as "cams" from project p`,
-      parameters,
+    const [created] = await this.runOnce<ProjectWithCamsDto>((db) =>
+      db
+        .with('project', (db) =>
+          db
+            .insertInto('projects')
+            .values({ user_id: userId, name: project.name, description: project.description })
+            .returning((eb) => selection(projectShape(eb))),
+        )
+        .with('written', (db) =>
+          db
+            .insertInto('cams')
+            .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+            .expression(
+              db
+                .selectFrom(['project', camValues(project.cams)])
+                .select(['project.id', 'input.name', 'input.camType', 'input.lift', 'input.duration', 'input.profilePoints'])
+                .orderBy('input.ordinality'),
+            )
+            .returning((eb) => selection(camSummaryShape(eb))),
+        )
+        .selectFrom('project')
+        .selectAll('project')
+        .select(writtenCams().as('cams')),
     );
     return created!;
   }

@@ -1,73 +1,149 @@
-import { EntityRepository } from '@mikro-orm/postgresql';
-import { jsonObject, runSql, selectList } from '../common/sql.ts';
-import { PROJECT_CAMS, projectFields } from '../project/project.fields.ts';
+import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { isoTimestamp, jsonArrayOr, jsonObject, selection } from '../common/sql-expressions.ts';
+import { Repository } from '../common/repository.ts';
+import { Statement, statementsByShape } from '../common/statement.ts';
+import type { Tables } from '../common/tables.ts';
+import { projectWithCamsShape } from '../project/project.repository.ts';
+import type { ProjectWithCamsDto } from '../project/project.schemas.ts';
 import type { User } from './user.entity.ts';
-import { userFields } from './user.fields.ts';
 import type { UserDto, UserWithProjectsDto } from './user.schemas.ts';
 
-const USER = selectList(userFields);
+type Users = ExpressionBuilder<Tables, 'users'>;
+
+/** A `UserDto` over `users`, with unqualified columns. */
+function userShape(eb: Users) {
+  return {
+    id: eb.ref('id'),
+    email: eb.ref('email'),
+    subscriptionStatus: eb.ref('subscription_status').$castTo<UserDto['subscriptionStatus']>(),
+    createdAt: isoTimestamp(eb.ref('created_at')),
+    updatedAt: isoTimestamp(eb.ref('updated_at')),
+  };
+}
+
+/** `lower(email)`: the expression of the unique index, so every lookup by address is served by it. */
+function lowerEmail(email: Expression<string>) {
+  return sql<string>`lower(${email})`;
+}
+
+type UpsertParams = { id: string; email: string; subscriptionStatus?: string };
+/**
+ * Inserts, or updates what changed. An unchanged user is not written (its `updated_at` stays), and is read back in
+ * the same statement: a data-modifying CTE sees the table as it was, so the second branch finds the old row. Without
+ * a status, a new user gets the column's default and an existing one keeps theirs.
+ */
+const upsertUser = statementsByShape<boolean, UpsertParams, UserDto>(String, ({ db, param }, withStatus) =>
+  db
+    .with('written', (db) =>
+      db
+        .insertInto('users')
+        .values({ id: param('id'), email: param('email'), ...(withStatus && { subscription_status: param('subscriptionStatus') }) })
+        .onConflict((conflict) =>
+          conflict
+            .column('id')
+            .doUpdateSet((eb) => ({ email: eb.ref('excluded.email'), ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }) }))
+            .where((eb) =>
+              withStatus
+                ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
+                : eb('users.email', 'is distinct from', eb.ref('excluded.email')),
+            ),
+        )
+        .returning((eb) => selection(userShape(eb))),
+    )
+    .selectFrom('written')
+    .selectAll('written')
+    .unionAll((db) =>
+      db
+        .selectFrom('users')
+        .select((eb) => selection(userShape(eb)))
+        .where('users.id', '=', param('id'))
+        .where((eb) => eb.not(eb.exists(eb.selectFrom('written').select(sql.lit(1).as('written'))))),
+    ),
+);
+
+const findById = new Statement<{ id: string }, UserDto>(({ db, param }) =>
+  db
+    .selectFrom('users')
+    .select((eb) => selection(userShape(eb)))
+    .where('users.id', '=', param('id')),
+);
+
+const findByEmail = new Statement<{ email: string }, UserDto>(({ db, param }) =>
+  db
+    .selectFrom('users')
+    .select((eb) => selection(userShape(eb)))
+    .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
+);
+
+/** Sets what the patch gives; its shape says which columns. */
+const updateUser = statementsByShape<{ email: boolean; subscriptionStatus: boolean }, { id: string; email?: string; subscriptionStatus?: string }, UserDto>(
+  (shape) => `${shape.email}:${shape.subscriptionStatus}`,
+  ({ db, param }, shape) =>
+    db
+      .updateTable('users')
+      .set({
+        ...(shape.email && { email: param('email') }),
+        ...(shape.subscriptionStatus && { subscription_status: param('subscriptionStatus') }),
+      })
+      .where('users.id', '=', param('id'))
+      .returning((eb) => selection(userShape(eb))),
+);
+
+/** Its projects and their cams go with it (ON DELETE CASCADE). */
+const deleteUser = new Statement<{ id: string }, { id: string }>(({ db, param }) =>
+  db.deleteFrom('users').where('users.id', '=', param('id')).returning('users.id'),
+);
+
+/** The user, its projects (oldest first) and their cams, as one statement whatever their number. */
+const findWithProjectsByEmail = new Statement<{ email: string }, UserWithProjectsDto>(({ db, param }) =>
+  db
+    .selectFrom('users')
+    .select((eb) => [
+      ...selection(userShape(eb)),
+      jsonArrayOr<ProjectWithCamsDto>(
+        eb
+          .selectFrom('projects')
+          .select((projects) =>
+            sql<ProjectWithCamsDto[]>`json_agg(${jsonObject(projectWithCamsShape(projects))} order by ${projects.ref('projects.created_at')}, ${projects.ref('projects.id')})`.as(
+              'projects',
+            ),
+          )
+          .whereRef('projects.user_id', '=', 'users.id'),
+      ).as('projects'),
+    ])
+    .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
+);
 
 /** Every statement on `users`. Each method is one statement and returns DTOs, never entities. */
-export class UserRepository extends EntityRepository<User> {
-  /**
-   * Inserts, or updates what changed. An unchanged user is not written (its `updated_at` stays), and is read back in
-   * the same statement: a data-modifying CTE sees the table as it was, so the second branch finds the old row.
-   */
+export class UserRepository extends Repository<User> {
   async upsertUser(id: string, email: string, subscriptionStatus: string | undefined): Promise<UserDto> {
-    const [user] = await runSql<UserDto>(
-      this.em,
-      `with written as (
-         insert into users as u (id, email, subscription_status) values ($1, $2, coalesce($3, 'free'))
-         on conflict (id) do update set email = excluded.email, subscription_status = coalesce($3, u.subscription_status)
-         where (u.email, u.subscription_status) is distinct from (excluded.email, coalesce($3, u.subscription_status))
-         returning ${USER}
-       )
-       select * from written
-       union all
-       select ${USER} from users u where u.id = $1 and not exists (select from written)`,
-      [id, email, subscriptionStatus ?? null],
-    );
+    const [user] = await this.run(upsertUser(subscriptionStatus !== undefined), { id, email, subscriptionStatus });
     return user!;
   }
 
   async findById(id: string): Promise<UserDto | undefined> {
-    const [user] = await runSql<UserDto>(this.em, `select ${USER} from users u where u.id = $1`, [id]);
+    const [user] = await this.run(findById, { id });
     return user;
   }
 
-  /** Served by the unique index on `lower(email)`. */
   async findByEmail(email: string): Promise<UserDto | undefined> {
-    const [user] = await runSql<UserDto>(this.em, `select ${USER} from users u where lower(u.email) = lower($1)`, [email]);
+    const [user] = await this.run(findByEmail, { email });
     return user;
   }
 
   async updateUser(id: string, email: string | undefined, subscriptionStatus: string | undefined): Promise<UserDto | undefined> {
-    const [user] = await runSql<UserDto>(
-      this.em,
-      `update users as u set email = coalesce($2, u.email), subscription_status = coalesce($3, u.subscription_status)
-       where u.id = $1 returning ${USER}`,
-      [id, email ?? null, subscriptionStatus ?? null],
-    );
+    const shape = { email: email !== undefined, subscriptionStatus: subscriptionStatus !== undefined };
+    const [user] = await this.run(updateUser(shape), { id, email, subscriptionStatus });
     return user;
   }
 
-  /** Its projects and their cams go with it (ON DELETE CASCADE). */
   async deleteUser(id: string): Promise<boolean> {
-    const deleted = await runSql(this.em, `delete from users u where u.id = $1 returning u.id`, [id]);
+    const deleted = await this.run(deleteUser, { id });
     return deleted.length > 0;
   }
 
-  /** The user, its projects (oldest first) and their cams, as one statement whatever their number. */
   async findWithProjectsByEmail(email: string): Promise<UserWithProjectsDto | undefined> {
-    const [user] = await runSql<UserWithProjectsDto>(
-      this.em,
-      `select ${USER}, coalesce((
-         select json_agg(${jsonObject({ ...projectFields, cams: PROJECT_CAMS })} order by p.created_at, p.id)
-         from projects p where p.user_id = u.id
-       ), '[]') as "projects"
-       from users u where lower(u.email) = lower($1)`,
-      [email],
-    );
+    const [user] = await this.run(findWithProjectsByEmail, { email });
     return user;
   }
 }

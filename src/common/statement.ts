@@ -1,0 +1,134 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/postgresql';
+import {
+  DummyDriver,
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  type Compilable,
+  type CompiledQuery,
+  type RawBuilder,
+} from 'kysely';
+import { performance } from 'node:perf_hooks';
+import { toDataAccessError } from './map-error.ts';
+import type { Tables } from './tables.ts';
+
+/** Builds queries and compiles them to SQL, never runs them: statements run on the caller's EntityManager. */
+const builder = new Kysely<Tables>({
+  dialect: {
+    createAdapter: () => new PostgresAdapter(),
+    createDriver: () => new DummyDriver(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+});
+
+/** Stands in for a value bound at each run: compiled into a `$n` placeholder like any value. */
+class Placeholder {
+  readonly name: string;
+  constructor(name: string) {
+    this.name = name;
+  }
+}
+
+type Parameters = object;
+
+/** What a statement is built from: the tables in the EntityManager's schema, and placeholders for its parameters. */
+export interface StatementBuilder<Params extends Parameters> {
+  db: Kysely<Tables>;
+  /** The value of `params[name]` at each run. Cast it in SQL where PostgreSQL cannot infer its type. */
+  param<Name extends keyof Params & string>(name: Name): RawBuilder<Params[Name]>;
+}
+
+interface Prepared<Row> {
+  compiled: CompiledQuery<Row>;
+  /** Each `$n` of the SQL: the name of a parameter, or a value fixed when the statement was built. */
+  slots: ReadonlyArray<Placeholder | { value: unknown }>;
+}
+
+/**
+ * One SQL statement, built with Kysely against the entity-derived `Tables` and compiled once per schema: each run
+ * only binds its parameters, as hand-written SQL with placeholders does. Building and compiling a query costs more
+ * than the driver's round trip on loopback, so nothing on a hot path builds one per call.
+ */
+export class Statement<Params extends Parameters, Row> {
+  readonly #build: (builder: StatementBuilder<Params>) => Compilable<Row>;
+  readonly #bySchema = new Map<string, Prepared<Row>>();
+
+  constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>) {
+    this.#build = build;
+  }
+
+  /** Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. */
+  run(em: EntityManager, schema: string, params: Params): Promise<Row[]> {
+    const { compiled, slots } = this.#prepared(schema);
+    const values = slots.map((slot) => (slot instanceof Placeholder ? (params as Record<string, unknown>)[slot.name] : slot.value));
+    return execute(em, { ...compiled, parameters: values });
+  }
+
+  #prepared(schema: string): Prepared<Row> {
+    let prepared = this.#bySchema.get(schema);
+    if (!prepared) {
+      const compiled = this.#build({ db: builder.withSchema(schema), param }).compile();
+      const slots = compiled.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
+      prepared = { compiled, slots };
+      this.#bySchema.set(schema, prepared);
+    }
+    return prepared;
+  }
+}
+
+function param<T>(name: string): RawBuilder<T> {
+  return sql<T>`${new Placeholder(name)}`;
+}
+
+/**
+ * Statements whose shape depends on the call (which filters, which fields a patch sets): one compiled `Statement`
+ * per shape, the shape named by `keyOf`. The number of shapes is bounded by the options a call can combine.
+ */
+export function statementsByShape<Shape, Params extends Parameters, Row>(
+  keyOf: (shape: Shape) => string,
+  build: (builder: StatementBuilder<Params>, shape: Shape) => Compilable<Row>,
+): (shape: Shape) => Statement<Params, Row> {
+  const statements = new Map<string, Statement<Params, Row>>();
+  return (shape) => {
+    const key = keyOf(shape);
+    let statement = statements.get(key);
+    if (!statement) {
+      statement = new Statement((builder) => build(builder, shape));
+      statements.set(key, statement);
+    }
+    return statement;
+  };
+}
+
+/**
+ * Builds, compiles and runs a statement whose shape is new at every call (a multi-row insert of N rows). For bulk
+ * statements only, where compiling is small next to the rows it carries.
+ */
+export function runOnce<Row>(em: EntityManager, schema: string, build: (db: Kysely<Tables>) => Compilable<Row>): Promise<Row[]> {
+  return execute(em, build(builder.withSchema(schema)).compile());
+}
+
+/**
+ * Sends one compiled statement through the EntityManager's Kysely (which joins its transaction) and logs it through
+ * MikroORM's logger like MikroORM's own queries (with placeholders, never values). Errors become our typed errors.
+ */
+async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>): Promise<Row[]> {
+  const logger = em.config.getLogger();
+  const logging = logger.isEnabled('query');
+  const started = logging ? performance.now() : 0;
+  try {
+    const { rows } = await em.getKysely<Tables>().executeQuery(query);
+    if (logging) {
+      logger.logQuery({ query: query.sql, took: Math.round(performance.now() - started), results: rows.length, level: 'info' });
+    }
+    return rows;
+  } catch (error) {
+    if (logging) {
+      logger.logQuery({ query: query.sql, took: Math.round(performance.now() - started), level: 'error' });
+    }
+    throw toDataAccessError(error);
+  }
+}
