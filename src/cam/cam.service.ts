@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { inTransaction } from '../common/transaction.ts';
+import { addToLoadedCollection, flushPending, forgetDeleted, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseInput } from '../common/validation.ts';
+import { Project } from '../project/project.entity.ts';
 import { Cam } from './cam.entity.ts';
 import type { CamRepository, CamRow, CamValues } from './cam.repository.ts';
 import {
@@ -27,6 +29,8 @@ export const MAX_CAMS_PER_CALL = 10_000;
 const BATCH_CAMS = 1000;
 const BATCH_POINTS = 500_000;
 const CAM_ORDERING = 'id:asc';
+/** Every statement on cams reads the user's project too. */
+const TOUCHED = [Cam, Project];
 
 const repository = (em: EntityManager) => em.getRepository<Cam, CamRepository>(Cam);
 const camInputsSchema = z.array(camInputSchema).min(1).max(MAX_CAMS_PER_CALL);
@@ -35,8 +39,10 @@ const camInputsSchema = z.array(camInputSchema).min(1).max(MAX_CAMS_PER_CALL);
 export async function create(em: EntityManager, userId: string, projectId: number, input: CamInput): Promise<CamDto> {
   const [owner, project] = ownedRecordIds(userId, projectId);
   const cam = parseInput(camInputSchema, input);
-  const row = await repository(em).insertIntoOwnedProject(owner, project, cam);
-  return row ? withAnalysis(row) : notFound('Project', project);
+  await flushPending(em, TOUCHED);
+  const row = (await repository(em).insertIntoOwnedProject(owner, project, cam)) ?? notFound('Project', project);
+  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, [camData(row, row.profilePoints)]);
+  return withAnalysis(row);
 }
 
 /** Adds many cams in a few multi-row statements, all or none; returns them in input order, without profiles. */
@@ -44,6 +50,7 @@ export async function createMany(em: EntityManager, userId: string, projectId: n
   const [owner, project] = ownedRecordIds(userId, projectId);
   const cams = parseInput(camInputsSchema, inputs);
   const batches = toBatches(cams);
+  await flushPending(em, TOUCHED);
   const insertAll = async (unit: EntityManager) => {
     const created: CamSummaryDto[] = [];
     for (const batch of batches) {
@@ -54,11 +61,14 @@ export async function createMany(em: EntityManager, userId: string, projectId: n
     return created;
   };
   // One batch is one statement, atomic on its own; more need a transaction to stay all-or-nothing.
-  return batches.length === 1 ? insertAll(em) : inTransaction(em, insertAll);
+  const created = await (batches.length === 1 ? insertAll(em) : inTransaction(em, insertAll));
+  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, created.map((row, index) => camData(row, cams[index]!.profilePoints ?? null)));
+  return created;
 }
 
 export async function get(em: EntityManager, userId: string, camId: number): Promise<CamDto> {
   const [owner, cam] = ownedRecordIds(userId, camId);
+  await flushPending(em, TOUCHED);
   const row = await repository(em).findOwned(owner, cam);
   return row ? withAnalysis(row) : notFound('Cam', cam);
 }
@@ -68,6 +78,7 @@ export async function list(em: EntityManager, userId: string, projectId: number,
   const [owner, project] = ownedRecordIds(userId, projectId);
   const { limit, after, ...filters } = parseInput(camListOptionsSchema, options);
   const afterId = after === undefined ? 0 : decodeCursor(after, CAM_ORDERING).id;
+  await flushPending(em, TOUCHED);
   const rows = await repository(em).listInOwnedProject(owner, project, filters, limit + 1, afterId);
   if (!rows) notFound('Project', project);
   return toPage(rows, limit, (last) => ({ ordering: CAM_ORDERING, key: last.id, id: last.id }));
@@ -87,8 +98,13 @@ export async function update(
   const [owner, cam] = ownedRecordIds(userId, camId);
   const changes = parseInput(camPatchSchema, patch);
   const { expectedVersion } = parseInput(camUpdateOptionsSchema, options);
+  await flushPending(em, TOUCHED);
   const row = await repository(em).updateOwned(owner, cam, changes, expectedVersion);
-  if (row) return withAnalysis(row);
+  if (row) {
+    // Only what the statement set or the database changed: other pending changes of a managed Cam stay pending.
+    refreshManaged(em, Cam, row.id, changes.profilePoints === undefined ? camData(row) : camData(row, row.profilePoints));
+    return withAnalysis(row);
+  }
 
   // Nothing was written: find out why, to say so precisely.
   const state = await repository(em).findUpdateState(owner, cam);
@@ -103,7 +119,9 @@ export async function update(
 
 async function remove(em: EntityManager, userId: string, camId: number): Promise<void> {
   const [owner, cam] = ownedRecordIds(userId, camId);
+  await flushPending(em, TOUCHED);
   if (!(await repository(em).deleteOwned(owner, cam))) notFound('Cam', cam);
+  forgetDeleted(em, managedWhere(em, Cam, ({ id }) => id === cam));
 }
 export { remove as delete };
 
@@ -114,6 +132,13 @@ export function withAnalysis(row: CamRow): CamDto {
   return dto;
 }
 
+
+/** The entity data of a cam row; its profile only when the caller has it. */
+function camData(row: CamSummaryDto, profilePoints?: CamRow['profilePoints']) {
+  const { id, projectId, name, camType, lift, duration, version, createdAt, updatedAt } = row;
+  const data = { id, project: projectId, name, camType, lift, duration, version, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
+  return profilePoints === undefined ? data : { ...data, profilePoints };
+}
 
 function notFound(entity: 'Project' | 'Cam', id: number): never {
   throw new NotFoundError(entity, id);

@@ -1,7 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
+import { addToLoadedCollection, flushPending, forgetDeleted, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseInput, userIdSchema } from '../common/validation.ts';
+import { Cam } from '../cam/cam.entity.ts';
+import { User } from '../user/user.entity.ts';
 import { Project } from './project.entity.ts';
 import type { ProjectRepository } from './project.repository.ts';
 import {
@@ -27,7 +30,8 @@ const repository = (em: EntityManager) => em.getRepository<Project, ProjectRepos
 export async function create(em: EntityManager, userId: string, input: ProjectInput): Promise<ProjectDto> {
   const owner = parseInput(userIdSchema, userId);
   const { name, description } = parseInput(projectInputSchema, input);
-  return repository(em).insertProject(owner, name, description ?? null);
+  await flushPending(em, [Project, User]);
+  return adopted(em, await repository(em).insertProject(owner, name, description ?? null));
 }
 
 /** One of the user's projects; with `{ withCams: true }` its cams too (without profile points), in one statement. */
@@ -36,6 +40,7 @@ export async function get(em: EntityManager, userId: string, projectId: number, 
 export async function get(em: EntityManager, userId: string, projectId: number, options: { withCams?: boolean } = {}): Promise<ProjectDto | ProjectWithCamsDto> {
   const [owner, project] = ownedRecordIds(userId, projectId);
   const { withCams } = parseInput(projectGetOptionsSchema, options);
+  await flushPending(em, withCams ? [Project, Cam] : [Project]);
   return (await repository(em).findOwned(owner, project, withCams)) ?? notFound(project);
 }
 
@@ -50,6 +55,7 @@ export async function list(em: EntityManager, userId: string, options: ProjectLi
   const owner = parseInput(userIdSchema, userId);
   const { limit, after, orderBy, direction, search, withCams } = parseInput(projectListOptionsSchema, options);
   const ordering = `${orderBy}:${direction}`;
+  await flushPending(em, withCams ? [Project, Cam] : [Project]);
   const rows = await repository(em).listOwned(owner, {
     orderBy,
     direction,
@@ -64,13 +70,18 @@ export async function list(em: EntityManager, userId: string, options: ProjectLi
 export async function update(em: EntityManager, userId: string, projectId: number, patch: ProjectPatch): Promise<ProjectDto> {
   const [owner, project] = ownedRecordIds(userId, projectId);
   const { name, description } = parseInput(projectPatchSchema, patch);
-  return (await repository(em).updateOwned(owner, project, name, description)) ?? notFound(project);
+  await flushPending(em, [Project]);
+  const updated = (await repository(em).updateOwned(owner, project, name, description)) ?? notFound(project);
+  refreshManaged(em, Project, updated.id, projectData(updated));
+  return updated;
 }
 
 /** Deletes the project with its cams. */
 async function remove(em: EntityManager, userId: string, projectId: number): Promise<void> {
   const [owner, project] = ownedRecordIds(userId, projectId);
+  await flushPending(em, [Project, Cam]);
   if (!(await repository(em).deleteOwned(owner, project))) notFound(project);
+  forgetDeleted(em, [...managedWhere(em, Project, ({ id }) => id === project), ...managedWhere(em, Cam, (cam) => cam.project.id === project)]);
 }
 export { remove as delete };
 
@@ -83,12 +94,14 @@ export async function duplicate(
 ): Promise<ProjectWithCamsDto> {
   const [owner, project] = ownedRecordIds(userId, projectId);
   const { name } = parseInput(projectDuplicateOptionsSchema, options);
-  return (await repository(em).duplicateOwned(owner, project, name)) ?? notFound(project);
+  await flushPending(em, [Project, Cam]);
+  return adopted(em, (await repository(em).duplicateOwned(owner, project, name)) ?? notFound(project));
 }
 
 /** The project and its cams, with profiles, as a versioned JSON document that `import` reads back. */
 async function exportProject(em: EntityManager, userId: string, projectId: number): Promise<ProjectDocument> {
   const [owner, project] = ownedRecordIds(userId, projectId);
+  await flushPending(em, [Project, Cam]);
   const exported = (await repository(em).findForExport(owner, project)) ?? notFound(project);
   return { format: PROJECT_DOCUMENT_FORMAT, version: PROJECT_DOCUMENT_VERSION, exportedAt: new Date().toISOString(), project: exported };
 }
@@ -97,10 +110,22 @@ async function exportProject(em: EntityManager, userId: string, projectId: numbe
 async function importProject(em: EntityManager, userId: string, document: unknown): Promise<ProjectWithCamsDto> {
   const owner = parseInput(userIdSchema, userId);
   const { project } = parseInput(projectDocumentSchema, document);
-  return repository(em).insertWithCams(owner, project);
+  await flushPending(em, [Project, User]);
+  return adopted(em, await repository(em).insertWithCams(owner, project));
 }
 export { exportProject as export, importProject as import };
 
+
+/** The entity data of a project row. */
+function projectData({ id, userId, name, description, createdAt, updatedAt }: ProjectDto) {
+  return { id, user: userId, name, description, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
+}
+
+/** A created project joins its user's projects when the EntityManager holds them loaded. */
+function adopted<Dto extends ProjectDto>(em: EntityManager, project: Dto): Dto {
+  addToLoadedCollection(em, User, project.userId, (user) => user.projects, Project, [projectData(project)]);
+  return project;
+}
 
 function notFound(id: number): never {
   throw new NotFoundError('Project', id);

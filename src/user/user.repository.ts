@@ -89,9 +89,20 @@ const updateUser = statementsByShape<{ email: boolean; subscriptionStatus: boole
       .returning((eb) => selection(userShape(eb))),
 );
 
-/** Its projects and their cams go with it (ON DELETE CASCADE). */
-const deleteUser = new Statement<{ id: string }, { id: string }>(({ db, param }) =>
-  db.deleteFrom('users').where('users.id', '=', param('id')).returning('users.id'),
+/**
+ * Its projects and their cams go with it (ON DELETE CASCADE). Asked for, it also returns the ids of those projects:
+ * a subquery in RETURNING sees the rows as they were before the statement.
+ */
+const deleteUser = statementsByShape<boolean, { id: string }, { id: string; projectIds: number[] }>(String, ({ db, param }, withProjectIds) =>
+  db
+    .deleteFrom('users')
+    .where('users.id', '=', param('id'))
+    .returning((eb) => [
+      'users.id',
+      withProjectIds
+        ? sql<number[]>`array(${eb.selectFrom('projects').select('projects.id').whereRef('projects.user_id', '=', 'users.id')})`.as('projectIds')
+        : sql<number[]>`'{}'::int[]`.as('projectIds'),
+    ]),
 );
 
 /** The user, its projects (oldest first) and their cams, as one statement whatever their number. */
@@ -137,9 +148,10 @@ export class UserRepository extends Repository<User> {
     return user;
   }
 
-  async deleteUser(id: string): Promise<boolean> {
-    const deleted = await this.run(deleteUser, { id });
-    return deleted.length > 0;
+  /** The deleted user and, when asked, the ids of its projects (which went with it); `undefined` if there was none. */
+  async deleteUser(id: string, withProjectIds: boolean): Promise<{ id: string; projectIds: number[] } | undefined> {
+    const [deleted] = await this.run(deleteUser(withProjectIds), { id });
+    return deleted;
   }
 
   async findWithProjectsByEmail(email: string): Promise<UserWithProjectsDto | undefined> {

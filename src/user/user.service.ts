@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
+import { flushPending, forgetDeleted, holdsAny, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { parseInput, userIdSchema } from '../common/validation.ts';
+import { Cam } from '../cam/cam.entity.ts';
+import { Project } from '../project/project.entity.ts';
 import { User } from './user.entity.ts';
 import type { UserRepository } from './user.repository.ts';
 import {
@@ -18,37 +21,58 @@ const repository = (em: EntityManager) => em.getRepository<User, UserRepository>
 /** Creates the user or updates its e-mail address and status: what a sign-in webhook calls. Idempotent. */
 export async function upsert(em: EntityManager, input: UserUpsertInput): Promise<UserDto> {
   const { id, email, subscriptionStatus } = parseInput(userUpsertSchema, input);
-  return repository(em).upsertUser(id, email, subscriptionStatus);
+  await flushPending(em, [User]);
+  return refreshed(em, await repository(em).upsertUser(id, email, subscriptionStatus));
 }
 
 export async function get(em: EntityManager, id: string): Promise<UserDto> {
   const userId = parseInput(userIdSchema, id);
+  await flushPending(em, [User]);
   return (await repository(em).findById(userId)) ?? notFound(userId);
 }
 
 /** Looks the address up without regard to case. */
 export async function getByEmail(em: EntityManager, email: string): Promise<UserDto> {
   const address = parseInput(emailSchema, email);
+  await flushPending(em, [User]);
   return (await repository(em).findByEmail(address)) ?? notFound(address);
 }
 
 export async function update(em: EntityManager, id: string, patch: UserPatch): Promise<UserDto> {
   const userId = parseInput(userIdSchema, id);
   const { email, subscriptionStatus } = parseInput(userPatchSchema, patch);
-  return (await repository(em).updateUser(userId, email, subscriptionStatus)) ?? notFound(userId);
+  await flushPending(em, [User]);
+  return refreshed(em, (await repository(em).updateUser(userId, email, subscriptionStatus)) ?? notFound(userId));
 }
 
 /** Deletes the user with its projects and their cams. */
 async function remove(em: EntityManager, id: string): Promise<void> {
   const userId = parseInput(userIdSchema, id);
-  if (!(await repository(em).deleteUser(userId))) notFound(userId);
+  await flushPending(em, [User, Project, Cam]);
+  // Which projects went with the user matters only when this EntityManager holds projects or cams to forget.
+  const deleted = await repository(em).deleteUser(userId, holdsAny(em, [Project, Cam]));
+  if (!deleted) notFound(userId);
+  const projectIds = new Set(deleted.projectIds);
+  forgetDeleted(em, [
+    ...managedWhere(em, User, (user) => user.id === userId),
+    ...managedWhere(em, Project, (project) => projectIds.has(project.id)),
+    ...managedWhere(em, Cam, (cam) => projectIds.has(cam.project.id)),
+  ]);
 }
 export { remove as delete };
 
 /** The user with all its projects and their cams, in one statement. */
 export async function getWithProjects(em: EntityManager, email: string): Promise<UserWithProjectsDto> {
   const address = parseInput(emailSchema, email);
+  await flushPending(em, [User, Project, Cam]);
   return (await repository(em).findWithProjectsByEmail(address)) ?? notFound(address);
+}
+
+/** Brings a managed User in line with what a statement wrote. */
+function refreshed(em: EntityManager, user: UserDto): UserDto {
+  const { id, email, subscriptionStatus, createdAt, updatedAt } = user;
+  refreshManaged(em, User, id, { email, subscriptionStatus, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) });
+  return user;
 }
 
 function notFound(id: string): never {
