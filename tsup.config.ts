@@ -30,8 +30,9 @@ export default defineConfig({
   // Types for the library only: the command line is no import target.
   dts: { entry: { index: 'src/index.ts' } },
   clean: true,
-  // One copy of MikroORM per application: a second bundled copy would break `instanceof` and RequestContext.
-  external: [/^@mikro-orm\//, 'pg', 'zod'],
+  // One copy of MikroORM per application: a second bundled copy would break `instanceof` and RequestContext. Kysely
+  // is the one MikroORM brings (it pins it exactly): ours would be a second copy beside it.
+  external: [/^@mikro-orm\//, /^kysely(\/|$)/, 'pg', 'zod'],
   esbuildPlugins: [cliUsesPublishedEntry],
   sourcemap: false,
   splitting: false,

@@ -71,7 +71,7 @@ export async function getWithProjects(em: EntityManager, email: string): Promise
 /** Brings a managed User in line with what a statement wrote. */
 function refreshed(em: EntityManager, user: UserDto): UserDto {
   const { id, email, subscriptionStatus, createdAt, updatedAt } = user;
-  refreshManaged(em, User, id, { email, subscriptionStatus, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) });
+  refreshManaged(em, User, id, { id, email, subscriptionStatus, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) });
   return user;
 }
 
