@@ -1,11 +1,11 @@
 /**
  * 4. Units of work: several service calls in one transaction, a failure that rolls all of them back, and the same
- * work composed with a host application's own MikroORM EntityManager.
+ * work composed with a host application's own MikroORM EntityManager, where entity changes and service calls mix.
  *
  *   npm run example -- unit-of-work
  */
 import { defineEntity, MikroORM, p } from '@mikro-orm/postgresql';
-import { cams, ConflictError, connect, entities, projects, User, users } from '@enginecampro/db';
+import { Cam, cams, ConflictError, connect, entities, projects, User, users } from '@enginecampro/db';
 import { exampleDatabase } from './support/database.ts';
 import { lobeProfile } from './support/lobe.ts';
 
@@ -60,6 +60,15 @@ try {
   const everything = await users.getWithProjects(host.em.fork(), 'tuner@example.com');
   console.log(`host transaction: ${audit.map((entry) => `${entry.user.email} ${entry.action}`).join('; ')}`);
   console.log(`now ${everything.projects.length} projects: ${everything.projects.map((item) => item.name).join(', ')}`);
+
+  // Entities and service calls mix on one EntityManager. The service write refreshes the managed Cam (values,
+  // version), so the host's own change flushed afterwards is checked against the new version and keeps the write.
+  const em = host.em.fork();
+  const intake = await em.findOneOrFail(Cam, { project: project.id, name: 'Intake' });
+  await cams.update(em, user.id, intake.id, { duration: 270 }, { expectedVersion: intake.version });
+  intake.name = 'Intake, revised';
+  await em.flush();
+  console.log(`mixed on one EntityManager: ${intake.name}, ${intake.duration} degrees, version ${intake.version}`);
   await host.close();
 } finally {
   await db.close();

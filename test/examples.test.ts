@@ -31,7 +31,7 @@ describe('the tutorials in examples/', { timeout: 120_000 }, () => {
     ['connect', ['package tables present: yes', 'pending migrations: 0', 'tables: cams, enginecampro_db_migrations, projects, users']],
     ['crud', ['found by e-mail: John@Example.com with 2 projects', 'upgraded: plan pro', 'deleted: 0 projects and 0 cams left', 'reading it again: NOT_FOUND']],
     ['relationships', ['users.getWithProjects: 1 statement', 'projects.get with cams: 1 statement, 2 cams', 'entities with populate: 3 statements for 3 projects and 6 cams']],
-    ['unit-of-work', ['user now pro', 'rolled back: This e-mail address is already taken', 'projects after the rollback: Dual pattern\n', 'now 2 projects: Dual pattern, Dual pattern, variant B']],
+    ['unit-of-work', ['user now pro', 'rolled back: This e-mail address is already taken', 'projects after the rollback: Dual pattern\n', 'now 2 projects: Dual pattern, Dual pattern, variant B', 'mixed on one EntityManager: Intake, revised, 270 degrees, version 3']],
     ['http-service', ['POST /projects -> 201', 'POST /projects -> 400 VALIDATION: 0.camType', 'GET /projects/1 -> 404 NOT_FOUND', 'PATCH /cams/1 -> 409 CONFLICT', 'GET /projects -> 401', 'alice has 1 project']],
     ['migrations', ['1 instance applied the migrations, 2 found nothing left to do', /instance \d applied: Migration\d+_initial/, 'pending: none', 'tables present: true, pending: 0']],
     ['supabase', ['migrations over the direct connection: Migration', 'tables present: true, pending migrations: 0', 'upserted user_supabase']],
