@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
@@ -60,6 +62,23 @@ describe('the tutorials in examples/', { timeout: 120_000 }, () => {
       for (const name of [full!.trim(), bare!, number!, `examples/${full!.trim()}.ts`]) {
         expect(resolveExample(files, name), name).toBe(`${full!.trim()}.ts`);
       }
+    }
+  });
+
+  // As root the embedded server runs as user `postgres`; a temporary directory only root can enter leaves it nowhere
+  // to keep its data (nor, from a clone only root can enter, a copy of its binaries).
+  it.runIf(process.getuid?.() === 0)('says in one line what to do when the embedded server cannot run', async () => {
+    const privateTmp = await mkdtemp(join(tmpdir(), 'enginecampro-private-'));
+    try {
+      const { DATABASE_URL: _unset, ...inherited } = process.env;
+      const env = { ...inherited, TMPDIR: privateTmp };
+      const failure = await run(process.execPath, [join(root, 'scripts/run-example.ts'), '00'], { cwd: root, env }).catch((error: unknown) => error);
+      expect(failure).toMatchObject({ code: 1 });
+      const stderr = String((failure as { stderr?: unknown }).stderr).trim();
+      expect(stderr.split('\n')).toHaveLength(1);
+      expect(stderr).toMatch(/^PostgreSQL must run as user "postgres" .* set TEST_DATABASE_URL \(tests\) or DATABASE_URL \(examples\)/);
+    } finally {
+      await rm(privateTmp, { recursive: true, force: true });
     }
   });
 });

