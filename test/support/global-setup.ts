@@ -1,7 +1,8 @@
 import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { connect } from '../../src/index.ts';
-import { databaseUrl, startPostgresServer } from './postgres-server.ts';
+import { EmbeddedPostgresUnavailable } from './embedded-postgres.ts';
+import { databaseUrl, startPostgresServer, type PostgresServer } from './postgres-server.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,7 +17,14 @@ declare module 'vitest' {
  * then clones the template into a database of its own, so files run in parallel without sharing rows.
  */
 export default async function setup(project: TestProject) {
-  const server = await startPostgresServer();
+  let server: PostgresServer;
+  try {
+    server = await startPostgresServer();
+  } catch (error) {
+    if (!(error instanceof EmbeddedPostgresUnavailable)) throw error;
+    console.error(error.message); // it says what to do; a stack trace would only bury it
+    process.exit(1);
+  }
   const prefix = `ecp_test_${process.pid}_`;
   const template = `${prefix}template`;
   const admin = new pg.Client(server.adminUrl);

