@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { pageSizeSchema } from '../common/pagination.ts';
-import { nameSchema, nonEmptyPatch, timestampSchema } from '../common/validation.ts';
+import { int32, nameSchema, nonEmptyPatch, timestampSchema } from '../common/validation.ts';
 import { CAM_TYPES } from './cam-type.ts';
 import { maxLiftOf } from './profile-analysis.ts';
 import { profilePointSchema, profilePointsSchema } from './profile-points.ts';
@@ -10,12 +10,16 @@ export const LIFT_TOLERANCE_MM = 0.01;
 
 export const camTypeSchema = z.enum(CAM_TYPES);
 
-/** Millimetres, > 0 and <= 999.99 with at most two decimals: exactly what numeric(5,2) stores, never rounded. */
+/**
+ * Millimetres, > 0 and <= 999.99 with at most two decimals: exactly what numeric(5,2) stores, never rounded. `k / 100`
+ * is the double nearest to the decimal k/100, the value the column stores and hands back, so the comparison is exact:
+ * 11.430000001 or 1e-9 would be rounded by the column and are refused.
+ */
 export const liftSchema = z
   .number()
   .positive()
   .max(999.99)
-  .refine((lift) => Math.abs(lift * 100 - Math.round(lift * 100)) < 1e-6, 'at most two decimals (mm to 0.01)');
+  .refine((lift) => Math.round(lift * 100) / 100 === lift, 'at most two decimals (mm to 0.01)');
 
 /** Degrees, a whole number from 1 to 720. */
 export const durationSchema = z.int().min(1).max(720);
@@ -51,16 +55,17 @@ export const camPatchSchema = nonEmptyPatch(camFieldSchemas).superRefine(liftAgr
 
 export const camUpdateOptionsSchema = z.strictObject({
   /** The version the caller last read: if the cam has changed since, the update is refused with a ConflictError. */
-  expectedVersion: z.int().positive().optional(),
+  expectedVersion: int32().positive().optional(),
 });
 
 export const camListOptionsSchema = z
   .strictObject({
     camType: camTypeSchema.optional(),
+    /** Compared with the numeric column as given: any finite number is a valid bound. */
     liftMin: z.number().nonnegative().optional(),
     liftMax: z.number().nonnegative().optional(),
-    durationMin: z.int().nonnegative().optional(),
-    durationMax: z.int().nonnegative().optional(),
+    durationMin: int32().nonnegative().optional(),
+    durationMax: int32().nonnegative().optional(),
     limit: pageSizeSchema,
     after: z.string().optional(),
   })

@@ -37,7 +37,7 @@ const camInputsSchema = z.array(camInputSchema).min(1).max(MAX_CAMS_PER_CALL);
 
 /** Adds a cam to one of the user's projects. */
 export async function create(em: EntityManager, userId: string, projectId: number, input: CamInput): Promise<CamDto> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const cam = parseInput(camInputSchema, input);
   await flushPending(em, TOUCHED);
   const row = (await repository(em).insertIntoOwnedProject(owner, project, cam)) ?? notFound('Project', project);
@@ -47,7 +47,7 @@ export async function create(em: EntityManager, userId: string, projectId: numbe
 
 /** Adds many cams in a few multi-row statements, all or none; returns them in input order, without profiles. */
 export async function createMany(em: EntityManager, userId: string, projectId: number, inputs: CamInput[]): Promise<CamSummaryDto[]> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const cams = parseInput(camInputsSchema, inputs);
   const batches = toBatches(cams);
   await flushPending(em, TOUCHED);
@@ -67,7 +67,7 @@ export async function createMany(em: EntityManager, userId: string, projectId: n
 }
 
 export async function get(em: EntityManager, userId: string, camId: number): Promise<CamDto> {
-  const [owner, cam] = ownedRecordIds(userId, camId);
+  const [owner, cam] = ownedRecordIds(userId, camId, 'camId');
   await flushPending(em, TOUCHED);
   const row = await repository(em).findOwned(owner, cam);
   return row ? withAnalysis(row) : notFound('Cam', cam);
@@ -75,7 +75,7 @@ export async function get(em: EntityManager, userId: string, camId: number): Pro
 
 /** A page of a project's cams (oldest first), filtered by type and by lift and duration ranges. */
 export async function list(em: EntityManager, userId: string, projectId: number, options: CamListOptions = {}): Promise<Page<CamSummaryDto>> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const { limit, after, ...filters } = parseInput(camListOptionsSchema, options);
   const afterId = after === undefined ? 0 : decodeCursor(after, CAM_ORDERING).id;
   await flushPending(em, TOUCHED);
@@ -95,7 +95,7 @@ export async function update(
   patch: CamPatch,
   options: CamUpdateOptions = {},
 ): Promise<CamDto> {
-  const [owner, cam] = ownedRecordIds(userId, camId);
+  const [owner, cam] = ownedRecordIds(userId, camId, 'camId');
   const changes = parseInput(camPatchSchema, patch);
   const { expectedVersion } = parseInput(camUpdateOptionsSchema, options);
   await flushPending(em, TOUCHED);
@@ -118,7 +118,7 @@ export async function update(
 }
 
 async function remove(em: EntityManager, userId: string, camId: number): Promise<void> {
-  const [owner, cam] = ownedRecordIds(userId, camId);
+  const [owner, cam] = ownedRecordIds(userId, camId, 'camId');
   await flushPending(em, TOUCHED);
   if (!(await repository(em).deleteOwned(owner, cam))) notFound('Cam', cam);
   forgetDeleted(em, managedWhere(em, Cam, ({ id }) => id === cam));

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
+import { serialIdSchema, storableText } from './validation.ts';
 
 /** How many items a page holds when the caller does not say, and the most it may ask for. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -33,23 +34,57 @@ export function encodeCursor(position: CursorPosition): string {
 }
 
 export function decodeCursor(cursor: string, ordering: string): CursorPosition {
+  let decoded: unknown;
   try {
-    const [cursorOrdering, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (
-      cursorOrdering === ordering &&
-      (typeof key === 'string' || typeof key === 'number') &&
-      typeof id === 'number' &&
-      Number.isInteger(id)
-    ) {
-      return { ordering, key, id };
-    }
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through: not base64url JSON
+    // not base64url JSON: refused below
   }
-  throw new ValidationError([
-    { path: ['after'], message: `not a cursor of this list (ordered by ${ordering}): pass nextCursor back unchanged`, code: 'invalid_cursor' },
-  ]);
+  const parsed = cursorSchema(ordering).safeParse(decoded);
+  if (parsed.success) {
+    const [, key, id] = parsed.data;
+    return { ordering, key, id };
+  }
+  throw new ValidationError(
+    [{ path: ['after'], message: `not a cursor of this list (ordered by ${ordering}): pass nextCursor back unchanged`, code: 'invalid_cursor' }],
+    { cause: parsed.error },
+  );
 }
+
+/**
+ * `[ordering, key, id]` as `encodeCursor` writes it for `ordering`. The key goes to the database as the value of the
+ * sort column, so a forged cursor must not carry one the column's type refuses: that would fail in the driver.
+ */
+function cursorSchema(ordering: string) {
+  return z.tuple([z.literal(ordering), cursorKeySchema(ordering.split(':')[0]!), serialIdSchema]);
+}
+
+function cursorKeySchema(column: string): z.ZodType<string | number> {
+  switch (column) {
+    case 'id':
+      return serialIdSchema;
+    case 'name':
+      return storableText();
+    case 'createdAt':
+    case 'updatedAt':
+      return dtoTimestampSchema;
+    default:
+      // An ordering this module does not know: its key is still one of the JSON types a cursor carries.
+      return z.union([storableText(), z.number()]);
+  }
+}
+
+/**
+ * A timestamp exactly as DTOs carry it (`2026-01-31T12:00:00.123456Z`), for a real instant PostgreSQL's `timestamptz`
+ * takes: a day that exists in its month (no 30 February) and a year from 1 on.
+ */
+const dtoTimestampSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
+  .refine((key) => {
+    const date = new Date(key);
+    return !Number.isNaN(date.getTime()) && key.startsWith('0000') === false && date.toISOString().slice(0, 23) === key.slice(0, 23);
+  });
 
 /**
  * Turns rows fetched with `limit + 1` into a page: the extra row only proves there is a next page.

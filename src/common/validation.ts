@@ -10,22 +10,82 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   return result.data;
 }
 
+/** Parses one positional argument (a user id, a record id): its problems carry the argument's name as their path. */
+export function parseArgument<Schema extends z.ZodType>(schema: Schema, input: unknown, name: string): z.output<Schema> {
+  return parseInput(z.object({ [name]: schema }), { [name]: input })[name] as z.output<Schema>;
+}
+
+/** PostgreSQL's `integer`: a value outside it fails in the database, after the call has started. */
+export const INT32_MIN = -2_147_483_648;
+export const INT32_MAX = 2_147_483_647;
+
+/** A whole number an `integer` column (or parameter) holds. Chain `.positive()`, `.min()`, `.max()` to narrow it. */
+export function int32() {
+  return z.int().min(INT32_MIN).max(INT32_MAX);
+}
+
+/**
+ * A string that a text column of a UTF8 database stores and hands back unchanged. PostgreSQL refuses U+0000 in
+ * text, and the driver turns a lone UTF-16 surrogate into U+FFFD on the way in, so `'x\ud800'` and `'x\udfff'` would
+ * be stored as the same value. `maxCharacters` counts characters (code points), as `varchar(n)` does, not UTF-16
+ * code units: 255 emoji fit a `varchar(255)` although their `length` is 510.
+ */
+export function storableText(options: { trim?: boolean; maxCharacters?: number } = {}) {
+  const { trim = false, maxCharacters } = options;
+  let schema = z.string().check((ctx) => {
+    const problem = unstorable(ctx.value);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+  // Checks and overwrites run in the order they were added: the length is that of the trimmed text.
+  if (trim) schema = schema.trim();
+  if (maxCharacters !== undefined) {
+    schema = schema.check((ctx) => {
+      if (characterCount(ctx.value) > maxCharacters) {
+        ctx.issues.push({ code: 'too_big', origin: 'string', maximum: maxCharacters, inclusive: true, message: `at most ${maxCharacters} characters`, input: ctx.value });
+      }
+    });
+  }
+  return schema;
+}
+
+/** Why PostgreSQL cannot store `text` unchanged, or `undefined` when it can. */
+export function unstorable(text: string): string | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul !== -1) return `must not contain U+0000 (NUL, at index ${nul}): PostgreSQL cannot store it in text`;
+  if (!text.isWellFormed()) return 'must be well-formed Unicode: it has a lone UTF-16 surrogate (U+D800 to U+DFFF)';
+  return undefined;
+}
+
+function characterCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}
+
 /** A serial primary key: a positive 32-bit integer. */
-export const serialIdSchema = z.int().positive().max(2_147_483_647);
+export const serialIdSchema = int32().positive();
 
-/** A user id as the auth provider issues it (e.g. Clerk's `user_2abc...`). */
-export const userIdSchema = z.string().trim().min(1).max(255);
+/** A user id as the auth provider issues it (e.g. Clerk's `user_2abc...`): 1 to 255 characters once trimmed. */
+export const userIdSchema = storableText({ trim: true, maxCharacters: 255 }).min(1);
 
-/** The acting user's id and the id of one of their records, each checked. */
-export function ownedRecordIds(userId: string, recordId: number): [string, number] {
-  return [parseInput(userIdSchema, userId), parseInput(serialIdSchema, recordId)];
+/** The acting user's id and the id of one of their records, each checked and named in an error by `recordName`. */
+export function ownedRecordIds(userId: string, recordId: number, recordName: 'projectId' | 'camId'): [string, number] {
+  const ids = z.object({ userId: userIdSchema, record: serialIdSchema }).safeParse({ userId, record: recordId });
+  if (!ids.success) {
+    // One error for both arguments, each problem under the argument's name.
+    throw new ValidationError(
+      ids.error.issues.map(({ path: [argument, ...rest], message, code }) => ({ path: [argument === 'record' ? recordName : 'userId', ...rest], message, code })),
+      { cause: ids.error },
+    );
+  }
+  return [ids.data.userId, ids.data.record];
 }
 
 /** `created_at`/`updated_at` in DTOs: ISO 8601, UTC, microsecond precision. */
 export const timestampSchema = z.iso.datetime({ precision: 6 });
 
 /** A name of a project or cam: 1 to 255 characters once surrounding spaces are trimmed. */
-export const nameSchema = z.string().trim().min(1, 'must not be empty').max(255);
+export const nameSchema = storableText({ trim: true, maxCharacters: 255 }).min(1, 'must not be empty');
 
 /** A patch must change something: an empty one is almost always a bug in the caller. */
 export function nonEmptyPatch<Shape extends z.ZodRawShape>(shape: Shape) {

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { camInputSchema, camSummarySchema } from '../cam/cam.schemas.ts';
 import { pageSizeSchema } from '../common/pagination.ts';
-import { nameSchema, nonEmptyPatch, timestampSchema } from '../common/validation.ts';
+import { nameSchema, nonEmptyPatch, storableText, timestampSchema } from '../common/validation.ts';
 
-export const descriptionSchema = z.string().nullable();
+/** Any length (`text`). */
+export const descriptionSchema = storableText().nullable();
 
 export const projectInputSchema = z.strictObject({
   name: nameSchema,
@@ -28,7 +29,7 @@ export const projectListOptionsSchema = z
     /** Default: newest first for dates, A to Z for names. */
     direction: z.enum(['asc', 'desc']).optional(),
     /** Projects whose name contains this text, without regard to case. */
-    search: z.string().trim().min(1).max(255).optional(),
+    search: storableText({ trim: true, maxCharacters: 255 }).min(1).optional(),
     /** Each project with its cams (without profile points), still in one statement. */
     withCams: z.boolean().default(false),
   })

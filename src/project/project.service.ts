@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { addToLoadedCollection, flushPending, forgetDeleted, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
-import { ownedRecordIds, parseInput, userIdSchema } from '../common/validation.ts';
+import { ownedRecordIds, parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
 import { Project } from './project.entity.ts';
@@ -28,7 +28,7 @@ import {
 const repository = (em: EntityManager) => em.getRepository<Project, ProjectRepository>(Project);
 
 export async function create(em: EntityManager, userId: string, input: ProjectInput): Promise<ProjectDto> {
-  const owner = parseInput(userIdSchema, userId);
+  const owner = parseArgument(userIdSchema, userId, 'userId');
   const { name, description } = parseInput(projectInputSchema, input);
   await flushPending(em, [Project, User]);
   return adopted(em, await repository(em).insertProject(owner, name, description ?? null));
@@ -38,7 +38,7 @@ export async function create(em: EntityManager, userId: string, input: ProjectIn
 export async function get(em: EntityManager, userId: string, projectId: number, options: { withCams: true }): Promise<ProjectWithCamsDto>;
 export async function get(em: EntityManager, userId: string, projectId: number, options?: { withCams?: false }): Promise<ProjectDto>;
 export async function get(em: EntityManager, userId: string, projectId: number, options: { withCams?: boolean } = {}): Promise<ProjectDto | ProjectWithCamsDto> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const { withCams } = parseInput(projectGetOptionsSchema, options);
   await flushPending(em, withCams ? [Project, Cam] : [Project]);
   return (await repository(em).findOwned(owner, project, withCams)) ?? notFound(project);
@@ -52,7 +52,7 @@ export async function get(em: EntityManager, userId: string, projectId: number, 
 export async function list(em: EntityManager, userId: string, options: ProjectListOptions & { withCams: true }): Promise<Page<ProjectWithCamsDto>>;
 export async function list(em: EntityManager, userId: string, options?: ProjectListOptions): Promise<Page<ProjectDto>>;
 export async function list(em: EntityManager, userId: string, options: ProjectListOptions = {}): Promise<Page<ProjectDto | ProjectWithCamsDto>> {
-  const owner = parseInput(userIdSchema, userId);
+  const owner = parseArgument(userIdSchema, userId, 'userId');
   const { limit, after, orderBy, direction, search, withCams } = parseInput(projectListOptionsSchema, options);
   const ordering = `${orderBy}:${direction}`;
   await flushPending(em, withCams ? [Project, Cam] : [Project]);
@@ -68,7 +68,7 @@ export async function list(em: EntityManager, userId: string, options: ProjectLi
 }
 
 export async function update(em: EntityManager, userId: string, projectId: number, patch: ProjectPatch): Promise<ProjectDto> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const { name, description } = parseInput(projectPatchSchema, patch);
   await flushPending(em, [Project]);
   const updated = (await repository(em).updateOwned(owner, project, name, description)) ?? notFound(project);
@@ -78,7 +78,7 @@ export async function update(em: EntityManager, userId: string, projectId: numbe
 
 /** Deletes the project with its cams. */
 async function remove(em: EntityManager, userId: string, projectId: number): Promise<void> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   await flushPending(em, [Project, Cam]);
   if (!(await repository(em).deleteOwned(owner, project))) notFound(project);
   forgetDeleted(em, [...managedWhere(em, Project, ({ id }) => id === project), ...managedWhere(em, Cam, (cam) => cam.project.id === project)]);
@@ -92,7 +92,7 @@ export async function duplicate(
   projectId: number,
   options: ProjectDuplicateOptions = {},
 ): Promise<ProjectWithCamsDto> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const { name } = parseInput(projectDuplicateOptionsSchema, options);
   await flushPending(em, [Project, Cam]);
   return adopted(em, (await repository(em).duplicateOwned(owner, project, name)) ?? notFound(project));
@@ -100,7 +100,7 @@ export async function duplicate(
 
 /** The project and its cams, with profiles, as a versioned JSON document that `import` reads back. */
 async function exportProject(em: EntityManager, userId: string, projectId: number): Promise<ProjectDocument> {
-  const [owner, project] = ownedRecordIds(userId, projectId);
+  const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   await flushPending(em, [Project, Cam]);
   const exported = (await repository(em).findForExport(owner, project)) ?? notFound(project);
   return { format: PROJECT_DOCUMENT_FORMAT, version: PROJECT_DOCUMENT_VERSION, exportedAt: new Date().toISOString(), project: exported };
@@ -108,7 +108,7 @@ async function exportProject(em: EntityManager, userId: string, projectId: numbe
 
 /** Validates the whole document first, then creates the project with all its cams in one statement. */
 async function importProject(em: EntityManager, userId: string, document: unknown): Promise<ProjectWithCamsDto> {
-  const owner = parseInput(userIdSchema, userId);
+  const owner = parseArgument(userIdSchema, userId, 'userId');
   const { project } = parseInput(projectDocumentSchema, document);
   await flushPending(em, [Project, User]);
   return adopted(em, await repository(em).insertWithCams(owner, project));

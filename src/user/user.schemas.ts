@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { nonEmptyPatch, timestampSchema, userIdSchema } from '../common/validation.ts';
+import { nonEmptyPatch, storableText, timestampSchema, userIdSchema } from '../common/validation.ts';
 import { projectWithCamsSchema } from '../project/project.schemas.ts';
 
 export const SUBSCRIPTION_STATUSES = ['free', 'pro'] as const;
 export const subscriptionStatusSchema = z.enum(SUBSCRIPTION_STATUSES);
 
 /** Stored as given; compared without regard to case (`Test@Example.com` is `test@example.com`). */
-export const emailSchema = z.email().max(255);
+export const emailSchema = storableText({ maxCharacters: 255 }).pipe(z.email());
 
 /** What a sign-in webhook knows about a user. Without `subscriptionStatus`, a new user is 'free' and an existing one keeps theirs. */
 export const userUpsertSchema = z.strictObject({

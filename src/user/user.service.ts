@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { flushPending, forgetDeleted, holdsAny, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
-import { parseInput, userIdSchema } from '../common/validation.ts';
+import { parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { Project } from '../project/project.entity.ts';
 import { User } from './user.entity.ts';
@@ -26,20 +26,20 @@ export async function upsert(em: EntityManager, input: UserUpsertInput): Promise
 }
 
 export async function get(em: EntityManager, id: string): Promise<UserDto> {
-  const userId = parseInput(userIdSchema, id);
+  const userId = parseArgument(userIdSchema, id, 'id');
   await flushPending(em, [User]);
   return (await repository(em).findById(userId)) ?? notFound(userId);
 }
 
 /** Looks the address up without regard to case. */
 export async function getByEmail(em: EntityManager, email: string): Promise<UserDto> {
-  const address = parseInput(emailSchema, email);
+  const address = parseArgument(emailSchema, email, 'email');
   await flushPending(em, [User]);
   return (await repository(em).findByEmail(address)) ?? notFound(address);
 }
 
 export async function update(em: EntityManager, id: string, patch: UserPatch): Promise<UserDto> {
-  const userId = parseInput(userIdSchema, id);
+  const userId = parseArgument(userIdSchema, id, 'id');
   const { email, subscriptionStatus } = parseInput(userPatchSchema, patch);
   await flushPending(em, [User]);
   return refreshed(em, (await repository(em).updateUser(userId, email, subscriptionStatus)) ?? notFound(userId));
@@ -47,7 +47,7 @@ export async function update(em: EntityManager, id: string, patch: UserPatch): P
 
 /** Deletes the user with its projects and their cams. */
 async function remove(em: EntityManager, id: string): Promise<void> {
-  const userId = parseInput(userIdSchema, id);
+  const userId = parseArgument(userIdSchema, id, 'id');
   await flushPending(em, [User, Project, Cam]);
   // Which projects went with the user matters only when this EntityManager holds projects or cams to forget.
   const deleted = await repository(em).deleteUser(userId, holdsAny(em, [Project, Cam]));
@@ -63,7 +63,7 @@ export { remove as delete };
 
 /** The user with all its projects and their cams, in one statement. */
 export async function getWithProjects(em: EntityManager, email: string): Promise<UserWithProjectsDto> {
-  const address = parseInput(emailSchema, email);
+  const address = parseArgument(emailSchema, email, 'email');
   await flushPending(em, [User, Project, Cam]);
   return (await repository(em).findWithProjectsByEmail(address)) ?? notFound(address);
 }
