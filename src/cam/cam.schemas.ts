@@ -55,7 +55,7 @@ export const camPatchSchema = nonEmptyPatch(camFieldSchemas).superRefine(liftAgr
 
 export const camUpdateOptionsSchema = z.strictObject({
   /** The version the caller last read: if the cam has changed since, the update is refused with a ConflictError. */
-  expectedVersion: int32().positive().optional(),
+  expectedVersion: int32({ min: 1 }).optional(),
 });
 
 export const camListOptionsSchema = z
@@ -64,8 +64,8 @@ export const camListOptionsSchema = z
     /** Compared with the numeric column as given: any finite number is a valid bound. */
     liftMin: z.number().nonnegative().optional(),
     liftMax: z.number().nonnegative().optional(),
-    durationMin: int32().nonnegative().optional(),
-    durationMax: int32().nonnegative().optional(),
+    durationMin: int32({ min: 0 }).optional(),
+    durationMax: int32({ min: 0 }).optional(),
     limit: pageSizeSchema,
     after: z.string().optional(),
   })

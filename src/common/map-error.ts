@@ -51,7 +51,7 @@ export function toDataAccessError(error: unknown): DataAccessError {
     case '23503': {
       // foreign_key_violation: the referenced row is missing (or was deleted meanwhile)
       const entity = FOREIGN_KEYS[fields.constraint ?? ''];
-      const id = /\)=\((.*)\) is not present/.exec(fields.detail ?? '')?.[1];
+      const id = /\)=\((.*)\) is not present/s.exec(fields.detail ?? '')?.[1];
       return entity && id !== undefined
         ? new NotFoundError(entity, entity === 'User' ? id : Number(id), { cause: error })
         : new ConflictError(`Referenced record missing: ${fields.detail ?? message}`, { cause: error });

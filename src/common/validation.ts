@@ -19,9 +19,9 @@ export function parseArgument<Schema extends z.ZodType>(schema: Schema, input: u
 export const INT32_MIN = -2_147_483_648;
 export const INT32_MAX = 2_147_483_647;
 
-/** A whole number an `integer` column (or parameter) holds. Chain `.positive()`, `.min()`, `.max()` to narrow it. */
-export function int32() {
-  return z.int().min(INT32_MIN).max(INT32_MAX);
+/** A whole number an `integer` column (or parameter) holds, within `min` and `max` when given: one issue when out of range. */
+export function int32(range: { min?: number; max?: number } = {}) {
+  return z.int().min(Math.max(range.min ?? INT32_MIN, INT32_MIN)).max(Math.min(range.max ?? INT32_MAX, INT32_MAX));
 }
 
 /**
@@ -63,7 +63,7 @@ function characterCount(text: string): number {
 }
 
 /** A serial primary key: a positive 32-bit integer. */
-export const serialIdSchema = int32().positive();
+export const serialIdSchema = int32({ min: 1 });
 
 /** A user id as the auth provider issues it (e.g. Clerk's `user_2abc...`): 1 to 255 characters once trimmed. */
 export const userIdSchema = storableText({ trim: true, maxCharacters: 255 }).min(1);
