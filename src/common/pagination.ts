@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ValidationError } from './errors.ts';
-import { serialIdSchema, storableText } from './validation.ts';
+import { serialIdSchema, storableText, timestampSchema } from './validation.ts';
 
 /** How many items a page holds when the caller does not say, and the most it may ask for. */
 export const DEFAULT_PAGE_SIZE = 50;
@@ -75,16 +75,13 @@ function cursorKeySchema(column: string): z.ZodType<string | number> {
 }
 
 /**
- * A timestamp exactly as DTOs carry it (`2026-01-31T12:00:00.123456Z`), for a real instant PostgreSQL's `timestamptz`
+ * A timestamp exactly as DTOs carry it (`2026-01-31T12:00:00.123456Z`), of an instant PostgreSQL's `timestamptz`
  * takes: a day that exists in its month (no 30 February) and a year from 1 on.
  */
-const dtoTimestampSchema = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
-  .refine((key) => {
-    const date = new Date(key);
-    return !Number.isNaN(date.getTime()) && key.startsWith('0000') === false && date.toISOString().slice(0, 23) === key.slice(0, 23);
-  });
+const dtoTimestampSchema = timestampSchema.refine((key) => {
+  const date = new Date(key);
+  return !key.startsWith('0000') && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 23) === key.slice(0, 23);
+});
 
 /**
  * Turns rows fetched with `limit + 1` into a page: the extra row only proves there is a next page.

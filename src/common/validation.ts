@@ -49,7 +49,7 @@ export function storableText(options: { trim?: boolean; maxCharacters?: number }
 }
 
 /** Why PostgreSQL cannot store `text` unchanged, or `undefined` when it can. */
-export function unstorable(text: string): string | undefined {
+function unstorable(text: string): string | undefined {
   const nul = text.indexOf('\u0000');
   if (nul !== -1) return `must not contain U+0000 (NUL, at index ${nul}): PostgreSQL cannot store it in text`;
   if (!text.isWellFormed()) return 'must be well-formed Unicode: it has a lone UTF-16 surrogate (U+D800 to U+DFFF)';
