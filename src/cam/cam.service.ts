@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { inTransaction } from '../common/transaction.ts';
-import { addToLoadedCollection, flushPending, forgetDeleted, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
+import { addToLoadedCollection, flushPending, forgetDeleted, held, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Project } from '../project/project.entity.ts';
 import { Cam } from './cam.entity.ts';
@@ -121,7 +121,7 @@ async function remove(em: EntityManager, userId: string, camId: number): Promise
   const [owner, cam] = ownedRecordIds(userId, camId, 'camId');
   await flushPending(em, TOUCHED);
   if (!(await repository(em).deleteOwned(owner, cam))) notFound('Cam', cam);
-  forgetDeleted(em, managedWhere(em, Cam, ({ id }) => id === cam));
+  forgetDeleted(em, [held(em, Cam, cam)]);
 }
 export { remove as delete };
 

@@ -32,10 +32,10 @@ class Placeholder {
   }
 }
 
-type Parameters = object;
+type StatementParams = object;
 
 /** What a statement is built from: the tables in the EntityManager's schema, and placeholders for its parameters. */
-export interface StatementBuilder<Params extends Parameters> {
+export interface StatementBuilder<Params extends StatementParams> {
   db: Kysely<Tables>;
   /** The value of `params[name]` at each run. Cast it in SQL where PostgreSQL cannot infer its type. */
   param<Name extends keyof Params & string>(name: Name): RawBuilder<Params[Name]>;
@@ -52,7 +52,7 @@ interface Prepared<Row> {
  * only binds its parameters, as hand-written SQL with placeholders does. Building and compiling a query costs more
  * than the driver's round trip on loopback, so nothing on a hot path builds one per call.
  */
-export class Statement<Params extends Parameters, Row> {
+export class Statement<Params extends StatementParams, Row> {
   readonly #build: (builder: StatementBuilder<Params>) => Compilable<Row>;
   readonly #bySchema = new Map<string, Prepared<Row>>();
 
@@ -87,7 +87,7 @@ function param<T>(name: string): RawBuilder<T> {
  * Statements whose shape depends on the call (which filters, which fields a patch sets): one compiled `Statement`
  * per shape, the shape named by `keyOf`. The number of shapes is bounded by the options a call can combine.
  */
-export function statementsByShape<Shape, Params extends Parameters, Row>(
+export function statementsByShape<Shape, Params extends StatementParams, Row>(
   keyOf: (shape: Shape) => string,
   build: (builder: StatementBuilder<Params>, shape: Shape) => Compilable<Row>,
 ): (shape: Shape) => Statement<Params, Row> {

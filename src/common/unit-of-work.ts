@@ -22,15 +22,24 @@ export async function flushPending(em: EntityManager, touched: readonly EntityNa
 
 function isTracked(em: EntityManager, entity: EntityName): boolean {
   const meta = em.getMetadata().find(entity);
-  if (!meta) return false;
-  const uow = em.getUnitOfWork();
-  return uow.shouldAutoFlush(meta) || uow.getIdentityMap().getStore(meta).size > 0;
+  return meta !== undefined && (em.getUnitOfWork().shouldAutoFlush(meta) || heldOf(em, entity).size > 0);
+}
+
+/** The entities of one table that the EntityManager holds, loaded or references, by primary key. */
+function heldOf<Entity extends object>(em: EntityManager, entity: EntityName<Entity>): ReadonlyMap<string, Entity> {
+  const meta = em.getMetadata().find(entity);
+  return meta ? em.getUnitOfWork().getIdentityMap().getStore(meta) : new Map();
 }
 
 /** The managed, loaded entity with this primary key, if the EntityManager has one. */
 export function managed<Entity extends object>(em: EntityManager, entity: EntityName<Entity>, id: string | number): Entity | undefined {
-  const found = em.getUnitOfWork().getById<Entity>(entity, id as never);
+  const found = held(em, entity, id);
   return found && wrap(found).isInitialized() ? found : undefined;
+}
+
+/** The entity with this primary key that the EntityManager holds, loaded or a reference. */
+export function held<Entity extends object>(em: EntityManager, entity: EntityName<Entity>, id: string | number): Entity | undefined {
+  return em.getUnitOfWork().getById<Entity>(entity, id as never);
 }
 
 /**
@@ -49,9 +58,10 @@ export function refreshManaged<Entity extends object>(em: EntityManager, entity:
  * Inside a transaction the EntityManager may share its entities with the one it was forked from
  * (`em.transactional()`): there they only leave this identity map, so the parent neither writes nor re-inserts them.
  */
-export function forgetDeleted(em: EntityManager, entities: Iterable<object>): void {
+export function forgetDeleted(em: EntityManager, entities: Iterable<object | undefined>): void {
   const uow = em.getUnitOfWork();
   for (const entity of entities) {
+    if (!entity) continue;
     if (em.isInTransaction()) {
       uow.getIdentityMap().delete(entity);
     } else {
@@ -62,15 +72,13 @@ export function forgetDeleted(em: EntityManager, entities: Iterable<object>): vo
 
 /** Whether the EntityManager holds any entity (loaded or a reference) of these tables. */
 export function holdsAny(em: EntityManager, entities: readonly EntityName[]): boolean {
-  return entities.some((entity) => !managedWhere(em, entity, () => true).next().done);
+  return entities.some((entity) => heldOf(em, entity).size > 0);
 }
 
 /** The managed entities of one table, loaded or not, that `belongs` picks (e.g. the cams of a deleted project). */
 export function* managedWhere<Entity extends object>(em: EntityManager, entity: EntityName<Entity>, belongs: (entity: Entity) => boolean): Generator<Entity> {
-  const meta = em.getMetadata().find(entity);
-  if (!meta) return;
   // Copied first: forgetting an entity removes it from this very store.
-  for (const candidate of [...em.getUnitOfWork().getIdentityMap().getStore(meta).values()]) {
+  for (const candidate of [...heldOf(em, entity).values()]) {
     if (belongs(candidate)) yield candidate;
   }
 }

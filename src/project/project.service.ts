@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
-import { addToLoadedCollection, flushPending, forgetDeleted, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
+import { addToLoadedCollection, flushPending, forgetDeleted, held, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
@@ -81,7 +81,7 @@ async function remove(em: EntityManager, userId: string, projectId: number): Pro
   const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   await flushPending(em, [Project, Cam]);
   if (!(await repository(em).deleteOwned(owner, project))) notFound(project);
-  forgetDeleted(em, [...managedWhere(em, Project, ({ id }) => id === project), ...managedWhere(em, Cam, (cam) => cam.project.id === project)]);
+  forgetDeleted(em, [held(em, Project, project), ...managedWhere(em, Cam, (cam) => cam.project.id === project)]);
 }
 export { remove as delete };
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
-import { flushPending, forgetDeleted, holdsAny, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
+import { flushPending, forgetDeleted, held, holdsAny, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { Project } from '../project/project.entity.ts';
@@ -54,7 +54,7 @@ async function remove(em: EntityManager, id: string): Promise<void> {
   if (!deleted) notFound(userId);
   const projectIds = new Set(deleted.projectIds);
   forgetDeleted(em, [
-    ...managedWhere(em, User, (user) => user.id === userId),
+    held(em, User, userId),
     ...managedWhere(em, Project, (project) => projectIds.has(project.id)),
     ...managedWhere(em, Cam, (cam) => projectIds.has(cam.project.id)),
   ]);
