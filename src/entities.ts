@@ -1,6 +1,31 @@
-import { Cam } from './cam/cam.entity.ts';
-import { Project } from './project/project.entity.ts';
-import { User } from './user/user.entity.ts';
+import type { EntityMetadata } from '@mikro-orm/postgresql';
+import { Cam, CamSchema } from './cam/cam.entity.ts';
+import { checkedSchemaName } from './common/schema.ts';
+import { Project, ProjectSchema } from './project/project.entity.ts';
+import { User, UserSchema } from './user/user.entity.ts';
 
 /** Every entity of the package. A host application adds these to its own MikroORM `entities` to embed us. */
 export const entities = [User, Project, Cam] as const;
+
+/** The package's tables, as the entity definitions name them. */
+export const PACKAGE_TABLES: readonly string[] = [UserSchema, ProjectSchema, CamSchema].map((schema) => schema.tableName);
+
+const packageClasses: ReadonlySet<unknown> = new Set(entities);
+
+/**
+ * A MikroORM `discovery.onMetadata` hook that places the package's entities in the PostgreSQL schema `schema` and
+ * leaves every other entity alone. Our entities are declared in MikroORM's wildcard schema (`'*'`), so a host's own
+ * `users` table never collides with ours when the ORM starts; this pins them, in that ORM only, to one real schema.
+ *
+ * ```ts
+ * MikroORM.init({ entities: [...hostEntities, ...entities], discovery: { onMetadata: placeInSchema('enginecampro') } });
+ * ```
+ */
+export function placeInSchema(schema: string): (meta: EntityMetadata) => void {
+  const name = checkedSchemaName(schema);
+  return (meta) => {
+    if (packageClasses.has(meta.class)) {
+      meta.schema = name;
+    }
+  };
+}

@@ -8,7 +8,7 @@ export type { ConnectionReport } from './connection/check-connection.ts';
 
 // Migrations
 export { migrate, migrationStatus, rollback } from './migrator/migrator.ts';
-export type { MigrateOptions, MigrationStatus, MigrationTarget, RollbackOptions } from './migrator/migrator.ts';
+export type { MigrateOptions, MigrationStatus, MigrationTarget, RollbackOptions, SchemaOption } from './migrator/migrator.ts';
 export type { ExecutedMigration } from './migrator/migration-history.ts';
 export { MIGRATIONS_TABLE } from './migrator/migration-history.ts';
 
@@ -30,7 +30,7 @@ export { analyzeProfile, CHECKING_HEIGHTS } from './cam/profile-analysis.ts';
 export type { CheckingHeight, ProfileAnalysis } from './cam/profile-analysis.ts';
 
 // Entities, for the unit of work and for embedding in a host application's ORM
-export { entities } from './entities.ts';
+export { entities, placeInSchema } from './entities.ts';
 export { User } from './user/user.entity.ts';
 export { Project } from './project/project.entity.ts';
 export { Cam } from './cam/cam.entity.ts';

@@ -1,6 +1,7 @@
 import { defineEntity, MikroORM, p, RequestContext } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { entities, migrate, migrationStatus, User } from '../src/index.ts';
+import { Database, entities, migrate, migrationStatus, placeInSchema, User } from '../src/index.ts';
+import { User as HostUser, UserSchema as HostUserSchema } from './support/host-application.ts';
 import { useTestDatabase } from './support/test-database.ts';
 
 /** An entity of the host application, with a foreign key to one of ours. */
@@ -73,5 +74,55 @@ describe('a host application with its own ORM and RequestContext around our call
       expect((await database.db.checkConnection()).tablesPresent).toBe(true);
       expect(RequestContext.getEntityManager()).toBeDefined();
     });
+  });
+});
+
+/**
+ * The name `User` as a string. MikroORM 7 types entity names as classes, but still resolves strings at run time (as
+ * JavaScript hosts and string relation targets use them): that resolution is what a clash of names would break.
+ */
+const USER_BY_NAME = 'User' as never;
+
+describe('a host application with its own User entity and users table, our entities beside them', () => {
+  const database = useTestDatabase({ migrated: false });
+  let host: MikroORM;
+
+  beforeAll(async () => {
+    host = new MikroORM({
+      entities: [HostUserSchema, ...entities],
+      discovery: { onMetadata: placeInSchema('enginecampro') },
+      clientUrl: database.url,
+      ensureDatabase: false,
+    });
+    await host.em.execute('create table public.users (id serial primary key, login varchar(255) not null unique)');
+    await migrate(host);
+  });
+  afterAll(() => host.close());
+
+  it('initialises, and its class and its string name "User" still resolve to its own entity', () => {
+    expect(HostUser.name).toBe('User');
+    expect(host.getMetadata().find(USER_BY_NAME)?.class).toBe(HostUser);
+    expect(host.getMetadata().find(HostUser)?.tableName).toBe('users');
+    expect(host.getMetadata().find(HostUser)?.schema).toBeUndefined();
+    expect(host.getMetadata().find(User)?.schema).toBe('enginecampro');
+  });
+
+  it('reads and writes its users and ours in their own tables', async () => {
+    const em = host.em.fork();
+    em.create(HostUser, { login: 'alice' });
+    em.create(User, { id: 'driver_1', email: 'driver@example.com' });
+    await em.flush();
+    const fresh = host.em.fork();
+    expect(await fresh.find(USER_BY_NAME, {})).toMatchObject([{ login: 'alice' }]);
+    expect(await fresh.findOneOrFail(User, 'driver_1')).toMatchObject({ email: 'driver@example.com' });
+    const publicUsers = await fresh.execute('select login from public.users');
+    expect(publicUsers).toEqual([{ login: 'alice' }]);
+  });
+
+  it('serves our calls through new Database(orm), in our schema', async () => {
+    const db = new Database(host);
+    await db.projects.create('driver_1', { name: 'Host-embedded project' });
+    expect((await db.projects.list('driver_1')).items.map((project) => project.name)).toEqual(['Host-embedded project']);
+    expect(await db.checkConnection()).toMatchObject({ schema: 'enginecampro', tablesPresent: true, pendingMigrations: [] });
   });
 });

@@ -6,7 +6,9 @@ import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps
 import { Project } from '../project/project.entity.ts';
 
 export const CamSchema = defineEntity({
-  name: 'Cam',
+  name: 'EngineCamProCam',
+  // Placed per ORM by `connect({ schema })` or `placeInSchema()`; the wildcard lets a host have a `cams` table of its own.
+  schema: '*',
   repository: () => CamRepository,
   tableName: 'cams',
   triggers: [touchUpdatedAtTrigger],
@@ -24,6 +26,12 @@ export const CamSchema = defineEntity({
   },
 });
 
-export class Cam extends CamSchema.class {}
+/**
+ * Named `EngineCamProCam` inside MikroORM (entity name and class name), so a host application's own `Cam` entity
+ * keeps its name: MikroORM resolves string entity names by class name.
+ */
+class EngineCamProCam extends CamSchema.class {}
 
-CamSchema.setClass(Cam);
+CamSchema.setClass(EngineCamProCam);
+
+export { EngineCamProCam as Cam };

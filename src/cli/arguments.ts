@@ -6,12 +6,13 @@ import { UsageError } from './usage-error.ts';
 /** What the command line asks for, before any connection is made. */
 export type Invocation =
   | { kind: 'help'; command: Command | undefined }
-  | { kind: 'run'; command: Command; url: string | undefined; json: boolean; to: string | undefined };
+  | { kind: 'run'; command: Command; url: string | undefined; schema: string | undefined; json: boolean; to: string | undefined };
 
 // One option set for every command, so global options may come before or after the command name; which command
 // takes which of its own options is checked afterwards, with a message naming both.
 const OPTIONS = {
   url: { type: 'string' },
+  schema: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   to: { type: 'string' },
@@ -38,7 +39,7 @@ export function parseInvocation(argv: string[]): Invocation {
   if (values.to !== undefined && command.options.to === undefined) {
     throw new UsageError(`'${command.name}' does not take --to`, { command: command.name });
   }
-  return { kind: 'run', command, url: values.url, json: values.json ?? false, to: values.to };
+  return { kind: 'run', command, url: values.url, schema: values.schema, json: values.json ?? false, to: values.to };
 }
 
 function parseStrictly(argv: string[]) {

@@ -7,6 +7,7 @@ const OPTION_SYNOPSIS: Record<CommandOption, string> = { to: '--to <name>' };
 
 const GLOBAL_OPTIONS: [string, string][] = [
   ['--url <url>', 'postgres://user:password@host:5432/database (default: the DATABASE_URL variable)'],
+  ['--schema <name>', 'PostgreSQL schema of the package\'s tables (default: ENGINECAMPRO_DB_SCHEMA, else public)'],
   ['--json', 'print the result as JSON'],
   ['-h, --help', 'show help'],
 ];
@@ -37,7 +38,7 @@ export function commandHelp(command: Command): string {
     description,
   ]);
   return [
-    `Usage: ${PROGRAM} ${command.usage} [--url <url>] [--json]`,
+    `Usage: ${PROGRAM} ${command.usage} [--url <url>] [--schema <name>] [--json]`,
     '',
     `${command.summary}.`,
     ...command.details,

@@ -21,7 +21,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     if (!url) {
       throw new UsageError('no database URL: pass --url <url> or set DATABASE_URL');
     }
-    db = connect({ url });
+    const schema = invocation.schema ?? env.ENGINECAMPRO_DB_SCHEMA;
+    db = connect({ url, schema: schema || undefined });
     return await invocation.command.run({ db, displayUrl: redactDatabaseUrl(url), to: invocation.to, out: createOutput(invocation.json) });
   } catch (error) {
     const { message, exitCode } = describeFailure(error, url);

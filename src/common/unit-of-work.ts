@@ -39,7 +39,17 @@ export function managed<Entity extends object>(em: EntityManager, entity: Entity
 
 /** The entity with this primary key that the EntityManager holds, loaded or a reference. */
 export function held<Entity extends object>(em: EntityManager, entity: EntityName<Entity>, id: string | number): Entity | undefined {
-  return em.getUnitOfWork().getById<Entity>(entity, id as never);
+  return em.getUnitOfWork().getById<Entity>(entity, id as never, identitySchema(em, entity));
+}
+
+/**
+ * The schema under which the identity map files an entity: the one its metadata was placed in, or for an entity left
+ * in the wildcard schema (a host ORM without `placeInSchema()`), the EntityManager's default schema, as MikroORM
+ * loads it there.
+ */
+function identitySchema(em: EntityManager, entity: EntityName): string | undefined {
+  const placed = em.getMetadata().find(entity)?.schema;
+  return placed && placed !== '*' ? placed : (em.schema ?? em.config.getSchema());
 }
 
 /**

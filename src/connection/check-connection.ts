@@ -1,16 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import { mappingErrors } from '../common/map-error.ts';
+import { schemaOf } from '../common/schema.ts';
+import { PACKAGE_TABLES } from '../entities.ts';
 import { migrationStatus } from '../migrator/migrator.ts';
-
-/** The tables this package owns. */
-export const PACKAGE_TABLES = ['users', 'projects', 'cams'] as const;
+import { User } from '../user/user.entity.ts';
 
 export interface ConnectionReport {
   /** `server_version` of the PostgreSQL server, e.g. `18.1`. */
   serverVersion: string;
   database: string;
   user: string;
+  /** The PostgreSQL schema of the package's tables. */
+  schema: string;
   /** One round trip of `select 1`, in milliseconds, measured on an already open connection. */
   latencyMillis: number;
   /** Whether all of the package's tables exist. */
@@ -33,9 +35,10 @@ async function report(em: EntityManager): Promise<ConnectionReport> {
   await em.execute('select 1');
   const latencyMillis = performance.now() - started;
 
+  const schema = schemaOf(em.getMetadata(), User, em.config.get('schema'));
   const present = await em.execute<{ table_name: string }[]>(
-    `select table_name from information_schema.tables where table_schema = current_schema() and table_name in (?)`,
-    [PACKAGE_TABLES],
+    `select table_name from information_schema.tables where table_schema = ? and table_name in (?)`,
+    [schema, PACKAGE_TABLES],
   );
   const presentNames = new Set(present.map((row) => row.table_name));
   const missingTables = PACKAGE_TABLES.filter((table) => !presentNames.has(table));
@@ -44,6 +47,7 @@ async function report(em: EntityManager): Promise<ConnectionReport> {
     serverVersion: server!.server_version,
     database: server!.database,
     user: server!.user,
+    schema,
     latencyMillis,
     tablesPresent: missingTables.length === 0,
     missingTables,

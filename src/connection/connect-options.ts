@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { z } from 'zod';
 import { ConfigurationError } from '../common/errors.ts';
+import { DEFAULT_SCHEMA, schemaNameSchema } from '../common/schema.ts';
 import { SSL_MODES } from './ssl.ts';
 
 /**
@@ -10,6 +11,11 @@ import { SSL_MODES } from './ssl.ts';
 export const connectOptionsSchema = z.strictObject({
   /** `postgres://user:password@host:5432/database?sslmode=require`. Falls back to `DATABASE_URL`. */
   url: z.string().min(1).optional(),
+  /**
+   * The PostgreSQL schema of the package's tables, created by `migrate()` when missing. Default `public`. Give one of
+   * its own (e.g. `enginecampro`) in a database shared with an application that has a `users` table.
+   */
+  schema: schemaNameSchema.default(DEFAULT_SCHEMA),
   pool: z
     .strictObject({
       /** Most connections open at once. Default 5. */

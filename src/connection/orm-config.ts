@@ -1,5 +1,5 @@
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
-import { entities } from '../entities.ts';
+import { entities, placeInSchema } from '../entities.ts';
 import { MIGRATIONS_TABLE } from '../migrator/migration-history.ts';
 import { resolveConnectOptions, type ConnectOptions } from './connect-options.ts';
 import { parseDatabaseUrl } from './database-url.ts';
@@ -18,6 +18,7 @@ export function createOrmConfig(options: ConnectOptions = {}): Options {
   const log = resolved.logger ?? console.log;
   return defineConfig({
     entities: [...entities],
+    discovery: { onMetadata: placeInSchema(resolved.schema) },
     contextName: CONTEXT_NAME,
     // Never CREATE DATABASE on the caller's behalf: it needs rights a service should not have and fails through poolers.
     ensureDatabase: false,

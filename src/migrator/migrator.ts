@@ -4,17 +4,26 @@ import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/postgresql';
 import { bundledMigrations, type BundledMigration } from '../../migrations/index.ts';
 import { ConfigurationError } from '../common/errors.ts';
 import { mappingErrors } from '../common/map-error.ts';
-import { ensureMigrationHistory, MIGRATIONS_TABLE, readMigrationHistory, type ExecutedMigration } from './migration-history.ts';
+import { ensureMigrationHistory, readMigrationHistory, recordMigration, forgetMigration, type ExecutedMigration } from './migration-history.ts';
+import { enterSchema, refuseForeignTables, schemaForMigrations } from './migration-schema.ts';
 
 /** Our ORM, a host application's ORM that registered our entities, or any EntityManager of either. */
 export type MigrationTarget = Pick<MikroORM, 'em'> | EntityManager;
 
-export interface MigrateOptions {
+export interface SchemaOption {
+  /**
+   * The PostgreSQL schema of the package's tables and of their migration history. Default: the schema the ORM
+   * places our entities in (`connect({ schema })`, `placeInSchema()`), else its default schema, else `public`.
+   */
+  schema?: string;
+}
+
+export interface MigrateOptions extends SchemaOption {
   /** Stop after this migration; later ones stay pending. Default: apply all. */
   to?: string;
 }
 
-export interface RollbackOptions {
+export interface RollbackOptions extends SchemaOption {
   /** Revert every migration applied after this one (it stays applied), or `0` to revert all. Default: the last one. */
   to?: string | 0;
 }
@@ -25,20 +34,26 @@ export interface MigrationStatus {
 }
 
 /**
- * Serialises every migration call on one database: concurrent callers (several instances starting at once) queue
- * on this transaction-scoped advisory lock, so each migration is applied exactly once. Transaction-scoped, unlike a
- * session lock, it is released by COMMIT/ROLLBACK and so also works through a transaction-mode pooler (PgBouncer,
- * Supavisor). The key is a constant of this package: 'ecp_db_m' as eight bytes.
+ * Serialises every migration call on one schema: concurrent callers (several instances starting at once) queue on
+ * this transaction-scoped advisory lock, so each migration is applied exactly once, while installations in other
+ * schemas migrate in parallel. Transaction-scoped, unlike a session lock, it is released by COMMIT/ROLLBACK and so
+ * also works through a transaction-mode pooler (PgBouncer, Supavisor). The first key is a constant of this package
+ * ('ecpm' as four bytes), the second the schema's hash.
  */
-const MIGRATION_LOCK_KEY = '7305806575533449069';
+const MIGRATION_LOCK_KEY = 1701015661;
 
-async function underMigrationLock<T>(target: MigrationTarget, work: (em: EntityManager) => Promise<T>): Promise<T> {
+async function underMigrationLock<T>(
+  target: MigrationTarget,
+  options: SchemaOption,
+  work: (em: EntityManager, schema: string) => Promise<T>,
+): Promise<T> {
   const root = ('em' in target ? target.em : target) as EntityManager;
+  const schema = schemaForMigrations(root, options.schema);
   // A fresh fork: the caller's EntityManager may carry a request context or an identity map we must not touch.
   return mappingErrors(() =>
     root.fork().transactional(async (em) => {
-      await em.execute('select pg_advisory_xact_lock(?)', [MIGRATION_LOCK_KEY]);
-      return work(em);
+      await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [MIGRATION_LOCK_KEY, schema]);
+      return work(em, schema);
     }),
   );
 }
@@ -46,7 +61,7 @@ async function underMigrationLock<T>(target: MigrationTarget, work: (em: EntityM
 function runnerFor(em: EntityManager) {
   const driver = em.getDriver() as AbstractSqlDriver;
   const config = em.config as Configuration;
-  const runner = new MigrationRunner(driver, { transactional: true, tableName: MIGRATIONS_TABLE }, config);
+  const runner = new MigrationRunner(driver, { transactional: true }, config);
   runner.setMasterMigration(em.getTransactionContext()!);
   return (migration: BundledMigration, method: 'up' | 'down'): Promise<void> => {
     const instance: Migration = new migration.class(driver, config);
@@ -65,14 +80,17 @@ function indexOfBundled(name: string): number {
 /** Applies every pending bundled migration (or those up to `to`) in one transaction; returns the names applied. */
 export async function migrate(target: MigrationTarget, options: MigrateOptions = {}): Promise<string[]> {
   const last = options.to === undefined ? bundledMigrations.length - 1 : indexOfBundled(options.to);
-  return underMigrationLock(target, async (em) => {
-    await ensureMigrationHistory(em);
-    const executed = new Set((await readMigrationHistory(em)).map((migration) => migration.name));
+  return underMigrationLock(target, options, async (em, schema) => {
+    await enterSchema(em, schema);
+    const history = await readMigrationHistory(em, schema);
+    if (history.length === 0) await refuseForeignTables(em, schema);
+    await ensureMigrationHistory(em, schema);
+    const executed = new Set(history.map((migration) => migration.name));
     const pending = bundledMigrations.slice(0, last + 1).filter((migration) => !executed.has(migration.name));
     const run = runnerFor(em);
     for (const migration of pending) {
       await run(migration, 'up');
-      await em.execute(`insert into ${MIGRATIONS_TABLE} (name) values (?)`, [migration.name]);
+      await recordMigration(em, schema, migration.name);
     }
     return pending.map((migration) => migration.name);
   });
@@ -80,8 +98,9 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions =
 
 /** Reverts the last applied migration, or down to `to`, in one transaction; returns the names reverted. */
 export async function rollback(target: MigrationTarget, options: RollbackOptions = {}): Promise<string[]> {
-  return underMigrationLock(target, async (em) => {
-    const executed = (await readMigrationHistory(em)).map((migration) => migration.name).reverse();
+  return underMigrationLock(target, options, async (em, schema) => {
+    await enterSchema(em, schema);
+    const executed = (await readMigrationHistory(em, schema)).map((migration) => migration.name).reverse();
     let toRevert: string[];
     if (options.to === undefined) {
       toRevert = executed.slice(0, 1);
@@ -98,16 +117,16 @@ export async function rollback(target: MigrationTarget, options: RollbackOptions
     for (const name of toRevert) {
       const migration = bundledMigrations[indexOfBundled(name)]!;
       await run(migration, 'down');
-      await em.execute(`delete from ${MIGRATIONS_TABLE} where name = ?`, [name]);
+      await forgetMigration(em, schema, name);
     }
     return toRevert;
   });
 }
 
 /** Which bundled migrations the database has applied (with when) and which are pending. Writes nothing. */
-export async function migrationStatus(target: MigrationTarget): Promise<MigrationStatus> {
-  return underMigrationLock(target, async (em) => {
-    const executed = await readMigrationHistory(em);
+export async function migrationStatus(target: MigrationTarget, options: SchemaOption = {}): Promise<MigrationStatus> {
+  return underMigrationLock(target, options, async (em, schema) => {
+    const executed = await readMigrationHistory(em, schema);
     const applied = new Set(executed.map((migration) => migration.name));
     const pending = bundledMigrations.filter((migration) => !applied.has(migration.name)).map((migration) => migration.name);
     return { executed, pending };

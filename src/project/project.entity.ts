@@ -5,7 +5,9 @@ import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
 
 export const ProjectSchema = defineEntity({
-  name: 'Project',
+  name: 'EngineCamProProject',
+  // Placed per ORM by `connect({ schema })` or `placeInSchema()`; the wildcard lets a host have a `projects` table of its own.
+  schema: '*',
   repository: () => ProjectRepository,
   tableName: 'projects',
   triggers: [touchUpdatedAtTrigger],
@@ -19,6 +21,12 @@ export const ProjectSchema = defineEntity({
   },
 });
 
-export class Project extends ProjectSchema.class {}
+/**
+ * Named `EngineCamProProject` inside MikroORM (entity name and class name), so a host application's own `Project` entity
+ * keeps its name: MikroORM resolves string entity names by class name.
+ */
+class EngineCamProProject extends ProjectSchema.class {}
 
-ProjectSchema.setClass(Project);
+ProjectSchema.setClass(EngineCamProProject);
+
+export { EngineCamProProject as Project };

@@ -4,13 +4,21 @@ import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps
 import { Project } from '../project/project.entity.ts';
 
 export const UserSchema = defineEntity({
-  name: 'User',
+  name: 'EngineCamProUser',
+  // Placed per ORM by `connect({ schema })` or `placeInSchema()`; the wildcard lets a host have a `users` table of its own.
+  schema: '*',
   repository: () => UserRepository,
   tableName: 'users',
   triggers: [touchUpdatedAtTrigger],
   // One unique index on lower(email) makes `Test@Example.com` and `test@example.com` the same address and serves
   // every lookup by email; a second, case-sensitive unique index would only cost writes.
-  uniques: [{ name: 'users_email_lower_unique', expression: 'create unique index "users_email_lower_unique" on "users" (lower("email"))' }],
+  // Built from the table MikroORM hands in, so it names the schema the entity is placed in.
+  uniques: [
+    {
+      name: 'users_email_lower_unique',
+      expression: (columns, table, name) => `create unique index "${name}" on ${table} (lower(${columns.email}))`,
+    },
+  ],
   properties: {
     id: p.string().length(255).primary(),
     email: p.string().length(255),
@@ -20,6 +28,12 @@ export const UserSchema = defineEntity({
   },
 });
 
-export class User extends UserSchema.class {}
+/**
+ * Named `EngineCamProUser` inside MikroORM (entity name and class name), so a host application's own `User` entity
+ * keeps its name: MikroORM resolves string entity names by class name.
+ */
+class EngineCamProUser extends UserSchema.class {}
 
-UserSchema.setClass(User);
+UserSchema.setClass(EngineCamProUser);
+
+export { EngineCamProUser as User };
