@@ -39,6 +39,12 @@ describe('the tutorials in examples/', { timeout: 120_000 }, () => {
     ['http-service', ['POST /projects -> 201', 'POST /projects -> 400 VALIDATION: 0.camType', 'GET /projects/1 -> 404 NOT_FOUND', 'PATCH /cams/1 -> 409 CONFLICT', 'GET /projects -> 401', 'alice has 1 project']],
     ['migrations', ['1 instance applied the migrations, 2 found nothing left to do', /instance \d applied: Migration\d+_initial/, 'pending: none', 'tables present: true, pending: 0']],
     ['supabase', ['migrations over the direct connection: Migration', 'tables present: true, pending migrations: 0', 'upserted user_supabase']],
+    ['host-application', [
+      `migrated: the application's CreateUsers, and 1 of the package's into "enginecampro"`,
+      'application user alice -> package user alice@example.com with 1 project',
+      'schema enginecampro: tables present true, pending migrations 0',
+      'tables: enginecampro.cams, enginecampro.enginecampro_db_migrations, enginecampro.projects, enginecampro.users, public.mikro_orm_migrations, public.users',
+    ]],
     ['cam-profiles', ['max lift 11.43 mm at 180 deg', 'duration at 0.050 in: 196.05 crank deg', 'Exhaust 3 (12.07 mm, 220 deg)', 'tab two refused: Cam 1 is at version 2, not 1', 'reground: v3, 11.94 mm']],
   ])('%s', async (name, expected) => {
     const output = await runExample(name);

@@ -5,7 +5,8 @@ import { Cam, connect, Project, User } from '@enginecampro/db';
 const userId = 'esm_builder';
 const email = 'esm.builder@example.com';
 
-const db = connect({ url: process.argv[2] });
+// In a schema of its own, as beside an application that has a users table; the CommonJS consumer uses the default.
+const db = connect({ url: process.argv[2], schema: 'enginecampro' });
 try {
   console.log(`migrate: ${(await db.migrate()).length} applied`);
   console.log(`migrate again: ${(await db.migrate()).length} applied`);
