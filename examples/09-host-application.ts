@@ -38,7 +38,8 @@ const orm = new MikroORM({
   entities: [UserSchema, ...entities],
   discovery: { onMetadata: placeInSchema('enginecampro') },
   extensions: [Migrator],
-  migrations: { migrationsList: [{ name: 'CreateUsers', class: CreateUsers }] },
+  // The list in code, and no schema snapshot file written next to it: this example leaves no files behind.
+  migrations: { migrationsList: [{ name: 'CreateUsers', class: CreateUsers }], snapshot: false, snapshotOnMigrate: false },
   // Our migration history is not an entity: keep the application's schema diff from proposing to drop it.
   schemaGenerator: { skipTables: [MIGRATIONS_TABLE] },
 });
