@@ -13,9 +13,11 @@ export type { ExecutedMigration } from './migrator/migration-history.ts';
 export { MIGRATIONS_TABLE } from './migrator/migration-history.ts';
 
 // Service functions: each takes an EntityManager first (yours, or `db.fork()`)
-export * as users from './user/user.service.ts';
-export * as projects from './project/project.service.ts';
-export * as cams from './cam/cam.service.ts';
+export { users, projects, cams } from './services.ts';
+
+// Tracing: every service call is published on this diagnostics_channel TracingChannel
+export { SERVICE_CALL_CHANNEL } from './common/tracing.ts';
+export type { ServiceCallContext, ServiceCallName } from './common/tracing.ts';
 
 // Schemas of every input and output, and the types inferred from them
 export * from './user/user.schemas.ts';

@@ -1,7 +1,14 @@
+import { types } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import * as cams from './cam/cam.service.ts';
-import * as projects from './project/project.service.ts';
-import * as users from './user/user.service.ts';
+import * as camService from './cam/cam.service.ts';
+import { traced, type ServiceCall, type ServiceCallName } from './common/tracing.ts';
+import * as projectService from './project/project.service.ts';
+import * as userService from './user/user.service.ts';
+
+// The service functions as the package exports them: each call published on the tracing channel.
+export const users = tracedService('users', userService);
+export const projects = tracedService('projects', projectService);
+export const cams = tracedService('cams', camService);
 
 /** The service functions without their first argument: the EntityManager is supplied by whoever binds them. */
 export type BoundService<Service> = { [Name in keyof Service]: WithoutEntityManager<Service[Name]> };
@@ -24,6 +31,18 @@ export interface BoundServices {
 /** Binds every service function to `em`: each call on the result is the function called with `em` first. */
 export function bindServices(em: EntityManager): BoundServices {
   return { users: bind(users, em), projects: bind(projects, em), cams: bind(cams, em) };
+}
+
+/**
+ * The service's functions with every service call traced, under the service's name (`cams.createMany`). The calls
+ * are its async functions; the rest (`cams.withAnalysis`, constants) is passed on as it is.
+ */
+function tracedService<Service extends object>(prefix: 'users' | 'projects' | 'cams', service: Service): Service {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(service)) {
+    wrapped[name] = types.isAsyncFunction(value) ? traced(`${prefix}.${name}` as ServiceCallName, value as ServiceCall) : value;
+  }
+  return Object.freeze(wrapped) as Service;
 }
 
 function bind<Service extends object>(service: Service, em: EntityManager): BoundService<Service> {
