@@ -10,6 +10,7 @@ import { makeWriteInputs } from './data/write-inputs.ts';
 import { openLibraries } from './libraries/index.ts';
 import { LIBRARY_NAMES, type BenchLibrary, type LibraryName } from './libraries/library.ts';
 import { measureMemory, type MemoryMeasurement } from './measure/memory.ts';
+import { measureTracing, type TracingResult } from './measure/tracing.ts';
 import { merge, percentile, runSlice, TurnCounter, type Measurement } from './measure/timing.ts';
 import { verify, type Verification } from './measure/verify.ts';
 import { createBenchDatabase } from './postgres.ts';
@@ -20,6 +21,8 @@ import { renderRatioChart } from './report/svg.ts';
 import { defineScenarios, type Scenario } from './scenarios.ts';
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);
+/** The hot call whose cost of tracing is measured. */
+const TRACING_SCENARIO = 'get-cam';
 const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${message}`);
 
 const started = performance.now();
@@ -37,6 +40,7 @@ try {
   const scenarios = defineScenarios({ config, data, inputs: makeWriteInputs(config, data), admin });
 
   const results: ScenarioResult[] = [];
+  const tracing: TracingResult[] = [];
   let verification: Verification | undefined;
   let unavailable: BenchResults['unavailable'] = [];
   const turns = new TurnCounter();
@@ -59,6 +63,9 @@ try {
     } finally {
       for (const library of opened.libraries) await library.close();
     }
+    const costs = await measureTracing(database.url, scenarios.find((scenario) => scenario.id === TRACING_SCENARIO)!, mode, config, turns);
+    tracing.push(...costs);
+    log(`${mode.name} tracing of ${TRACING_SCENARIO}: ${costs.map((m) => `${m.variant} ${m.medianMs.toFixed(3)} ms ${m.ratioToUntraced.toFixed(3)}×`).join(', ')}`);
   }
 
   const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => !unavailable.some((u) => u.name === name)));
@@ -75,6 +82,7 @@ try {
     unavailable,
     results,
     memory,
+    tracing,
     statementTexts: verification!.statementTexts,
   };
   await writeReports(report);
@@ -162,6 +170,9 @@ function method(config: BenchConfig): Record<string, string> {
     memory:
       `each bulk scenario of each library in a child process of its own: load, connect, one small query, gc, reset the peak RSS ` +
       `(Linux /proc/self/clear_refs), then ${config.memoryOperations} operation(s); peak = process.resourceUsage().maxRSS at the end`,
+    tracing:
+      `ours alone, on a pool of its own, in ${TRACING_SCENARIO}: the service function called directly (untraced, as before tracing), the traced call with nobody subscribed, and with a ` +
+      `subscriber on all five events that times each call (a start time in a WeakMap, a duration at asyncEnd); the same warm-up, ${config.rounds} rounds and rotation as the libraries`,
     timestamps: 'the ORMs hand back JS Dates, so their DTO timestamps end in 000 microseconds; ours and raw pg format them in SQL',
   };
 }

@@ -1,9 +1,13 @@
-import { connect } from '../../src/index.ts';
+import { connect, type Database } from '../../src/index.ts';
 import type { BenchLibrary, LibraryOptions } from './library.ts';
 
 /** The package as its users call it: the service functions on a `Database` handle. */
 export function createOurs({ url, poolSize }: LibraryOptions): BenchLibrary {
-  const db = connect({ url, pool: { max: poolSize } });
+  return oursOn(connect({ url, pool: { max: poolSize } }));
+}
+
+/** The service functions of an open `Database`; closing the library closes it. */
+export function oursOn(db: Database): BenchLibrary {
   return {
     name: 'ours',
     getCam: (userId, camId) => db.cams.get(userId, camId),

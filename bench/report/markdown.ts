@@ -47,6 +47,19 @@ export function renderMarkdown(results: BenchResults): string {
   }
 
   push(
+    '## Cost of tracing',
+    '',
+    'Ours alone: the service function called directly (untraced), the traced call with nobody subscribed to its channel, and with a subscriber that times every call. ' +
+      '× untraced = ops/s of the variant ÷ ops/s of the untraced call.',
+    '',
+  );
+  push('| mode | scenario | variant | median ms | p99 ms | ops/s | × untraced | n |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of results.tracing) {
+    push(`| ${row.mode} | ${row.scenario} | ${row.variant} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ${fixed(row.ratioToUntraced, 3)} | ${row.operations} |`);
+  }
+  push('');
+
+  push(
     '## Peak memory of the bulk scenarios',
     '',
     'Each library and scenario in a child process of its own: loaded, connected, garbage-collected, peak reset; then the operations. ' +
