@@ -48,7 +48,7 @@ try {
   // a lock (several instances may start at once) and never touch the application's `users`.
   await orm.migrator.up();
   const applied = await migrate(orm);
-  console.log(`migrated: the application's CreateUsers, and ${applied.length} of the package's into "enginecampro"`);
+  console.log(`migrated: the application's CreateUsers, and the package's ${applied.join(', ')} into "enginecampro"`);
 
   // One transaction: a row of the application's users table and the package's user, project and cam.
   await orm.em.fork().transactional(async (em) => {

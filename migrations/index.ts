@@ -2,6 +2,7 @@ import type { Configuration } from '@mikro-orm/core';
 import type { Migration } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver } from '@mikro-orm/postgresql';
 import { Migration20261124142215_initial } from './Migration20261124142215_initial.ts';
+import { Migration20261125113000_list_indexes } from './Migration20261125113000_list_indexes.ts';
 
 export interface BundledMigration {
   name: string;
@@ -14,4 +15,5 @@ export interface BundledMigration {
  */
 export const bundledMigrations: readonly BundledMigration[] = [
   { name: 'Migration20261124142215_initial', class: Migration20261124142215_initial },
+  { name: 'Migration20261125113000_list_indexes', class: Migration20261125113000_list_indexes },
 ];

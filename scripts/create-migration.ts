@@ -11,7 +11,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { connect, entities, MIGRATIONS_TABLE } from '../src/index.ts';
+import { connect, entities, MIGRATIONS_TABLE, placeInSchema } from '../src/index.ts';
 import { databaseUrl, startPostgresServer } from '../test/support/postgres-server.ts';
 
 const name = process.argv[2];
@@ -34,6 +34,9 @@ try {
 
   const orm = new MikroORM({
     entities: [...entities],
+    // Placed in the default schema, whose name MikroORM leaves out of the SQL it writes: the migration stays free of
+    // any schema name and builds the tables wherever `migrate()` runs it.
+    discovery: { onMetadata: placeInSchema('public') },
     clientUrl: url,
     ensureDatabase: false,
     extensions: [Migrator],

@@ -40,7 +40,7 @@ describe('the tutorials in examples/', { timeout: 120_000 }, () => {
     ['migrations', ['1 instance applied the migrations, 2 found nothing left to do', /instance \d applied: Migration\d+_initial/, 'pending: none', 'tables present: true, pending: 0']],
     ['supabase', ['migrations over the direct connection: Migration', 'tables present: true, pending migrations: 0', 'upserted user_supabase']],
     ['host-application', [
-      `migrated: the application's CreateUsers, and 1 of the package's into "enginecampro"`,
+      /migrated: the application's CreateUsers, and the package's Migration\d+_initial, .* into "enginecampro"/,
       'application user alice -> package user alice@example.com with 1 project',
       'schema enginecampro: tables present true, pending migrations 0',
       'tables: enginecampro.cams, enginecampro.enginecampro_db_migrations, enginecampro.projects, enginecampro.users, public.mikro_orm_migrations, public.users',

@@ -61,14 +61,16 @@ describe('the migrated schema', () => {
     ]);
   });
 
-  it('has primary keys, the email index and an index on every foreign key', async () => {
+  it('has primary keys, the email index, and an index per list ordering that also serves the foreign keys', async () => {
     const indexes = await database.db.fork().execute<{ indexdef: string }[]>(
       `select indexdef from pg_indexes where schemaname = current_schema() and tablename in ('users', 'projects', 'cams')`,
     );
     expect(indexes.map((index) => index.indexdef).sort()).toEqual([
-      'CREATE INDEX cams_project_id_index ON public.cams USING btree (project_id)',
+      'CREATE INDEX cams_project_id_id_index ON public.cams USING btree (project_id, id)',
       'CREATE UNIQUE INDEX cams_pkey ON public.cams USING btree (id)',
-      'CREATE INDEX projects_user_id_index ON public.projects USING btree (user_id)',
+      'CREATE INDEX projects_user_id_created_at_id_index ON public.projects USING btree (user_id, created_at, id)',
+      'CREATE INDEX projects_user_id_updated_at_id_index ON public.projects USING btree (user_id, updated_at, id)',
+      'CREATE INDEX projects_user_id_name_id_index ON public.projects USING btree (user_id, name, id)',
       'CREATE UNIQUE INDEX projects_pkey ON public.projects USING btree (id)',
       'CREATE UNIQUE INDEX users_email_lower_unique ON public.users USING btree (lower((email)::text))',
       'CREATE UNIQUE INDEX users_pkey ON public.users USING btree (id)',

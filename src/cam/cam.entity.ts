@@ -12,10 +12,12 @@ export const CamSchema = defineEntity({
   repository: () => CamRepository,
   tableName: 'cams',
   triggers: [touchUpdatedAtTrigger],
+  // A project's cams in id order, the order of every list and page: it also serves the foreign key.
+  indexes: [{ name: 'cams_project_id_id_index', properties: ['project', 'id'] }],
 
   properties: {
     id: p.integer().primary().autoincrement(),
-    project: () => p.manyToOne(Project).fieldName('project_id').deleteRule('cascade').index('cams_project_id_index'),
+    project: () => p.manyToOne(Project).fieldName('project_id').deleteRule('cascade'),
     name: p.string().length(255),
     camType: p.enum(CAM_TYPES).columnType('varchar(50)'),
     lift: p.decimal('number').precision(5).scale(2),

@@ -11,9 +11,16 @@ export const ProjectSchema = defineEntity({
   repository: () => ProjectRepository,
   tableName: 'projects',
   triggers: [touchUpdatedAtTrigger],
+  // One index per ordering of `projects.list`, led by the owner and ended by the id that breaks ties: a page is a
+  // range scan whatever the user's number of projects. The first also serves the foreign key and lookups by user.
+  indexes: [
+    { name: 'projects_user_id_created_at_id_index', properties: ['user', 'createdAt', 'id'] },
+    { name: 'projects_user_id_updated_at_id_index', properties: ['user', 'updatedAt', 'id'] },
+    { name: 'projects_user_id_name_id_index', properties: ['user', 'name', 'id'] },
+  ],
   properties: {
     id: p.integer().primary().autoincrement(),
-    user: () => p.manyToOne(User).fieldName('user_id').deleteRule('cascade').index('projects_user_id_index'),
+    user: () => p.manyToOne(User).fieldName('user_id').deleteRule('cascade'),
     name: p.string().length(255),
     description: p.text().nullable(),
     cams: () => p.oneToMany(Cam).mappedBy('project').cascade(Cascade.PERSIST, Cascade.REMOVE).orphanRemoval(),

@@ -1,0 +1,89 @@
+import pg from 'pg';
+
+/** A statement as the driver received it. */
+export interface SentStatement {
+  text: string;
+  values: unknown[];
+}
+
+/** What PostgreSQL did for one statement: its plan's node types, the buffers it touched, any sequential scan. */
+export interface StatementPlan {
+  text: string;
+  nodes: string[];
+  buffers: number;
+  seqScans: string[];
+}
+
+const CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
+
+/**
+ * Runs `work` and returns the statements it sent, caught where every one passes: `pg.Client#query`. Never while
+ * timing: the wrapper costs time.
+ */
+export async function statementsSentBy(work: () => Promise<unknown>): Promise<SentStatement[]> {
+  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = prototype.query;
+  const sent: SentStatement[] = [];
+  prototype.query = function (this: unknown, ...args: unknown[]) {
+    const [query, values] = args;
+    const text = typeof query === 'string' ? query : String((query as { text?: string }).text);
+    const given = Array.isArray(values) ? values : ((query as { values?: unknown[] }).values ?? []);
+    if (!CONTROL.test(text)) sent.push({ text, values: given });
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    prototype.query = original;
+  }
+  return sent;
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  'Index Name'?: string;
+  'Shared Hit Blocks'?: number;
+  'Shared Read Blocks'?: number;
+  Plans?: PlanNode[];
+}
+
+/**
+ * `explain (analyze, buffers)` of each statement, inside a transaction that is rolled back, so a write explained
+ * changes nothing. The statement runs for real: the buffers are those of an actual execution.
+ */
+export async function explain(url: string, statements: SentStatement[]): Promise<StatementPlan[]> {
+  const client = new pg.Client(url);
+  await client.connect();
+  try {
+    const plans: StatementPlan[] = [];
+    for (const { text, values } of statements) {
+      await client.query('begin');
+      try {
+        const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (analyze, buffers, format json) ${text}`, values);
+        const root = rows[0]!['QUERY PLAN'][0].Plan;
+        const nodes = flatten(root);
+        plans.push({
+          text,
+          nodes: nodes.map(describe),
+          buffers: (root['Shared Hit Blocks'] ?? 0) + (root['Shared Read Blocks'] ?? 0),
+          seqScans: nodes.filter((node) => node['Node Type'] === 'Seq Scan').map((node) => node['Relation Name'] ?? '?'),
+        });
+      } finally {
+        await client.query('rollback');
+      }
+    }
+    return plans;
+  } finally {
+    await client.end();
+  }
+}
+
+function flatten(node: PlanNode): PlanNode[] {
+  return [node, ...(node.Plans ?? []).flatMap(flatten)];
+}
+
+function describe(node: PlanNode): string {
+  const target = node['Index Name'] ?? node['Relation Name'];
+  return target ? `${node['Node Type']} (${target})` : node['Node Type'];
+}

@@ -1,0 +1,61 @@
+import type { Machine } from '../report/machine.ts';
+import type { StatementPlan } from './plans.ts';
+
+export interface SizeResult {
+  cams: number;
+  projects: number;
+  users: number;
+  loadSeconds: number;
+  databaseBytes: number;
+  calls: { name: string; medianMillis: number; statements: StatementPlan[] }[];
+}
+
+export interface ScaleResults {
+  date: string;
+  seconds: number;
+  machine: Machine;
+  serverVersion: string;
+  serverSource: string;
+  sizes: SizeResult[];
+}
+
+const count = (value: number) => value.toLocaleString('en-US');
+const buffersOf = (call: SizeResult['calls'][number]) => call.statements.reduce((sum, statement) => sum + statement.buffers, 0);
+const seqScansOf = (call: SizeResult['calls'][number]) => [...new Set(call.statements.flatMap((statement) => statement.seqScans))];
+
+/** The committed report: per call, its median at each size, the growth from the smallest to the largest, and buffers. */
+export function renderScaleReport(results: ScaleResults): string {
+  const { sizes } = results;
+  const smallest = sizes[0]!;
+  const largest = sizes.at(-1)!;
+  const lines = [
+    '# Scale benchmark',
+    '',
+    `Run of ${results.date}, ${results.seconds.toFixed(0)} s. Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}; Node ${results.machine.node}; PostgreSQL ${results.serverVersion} (${results.serverSource}), same machine, over loopback.`,
+    '',
+    'Each size is a fresh database filled with SQL (`bench/scale/load.ts`): three projects per user and ten cams per three projects, every user\'s and project\'s rows spread evenly over the table; plus a heavy user with 1,000 projects, one of which holds 1,000 cams, equally spread. Each call runs on one connection, warmed up, then timed the number of times given (median reported). Its statements were caught at the driver and run once more under `explain (analyze, buffers)` in a rolled-back transaction: buffers are shared blocks hit or read by that execution.',
+    '',
+    '| size | users | projects | cams | load | database |',
+    '| --- | ---: | ---: | ---: | ---: | ---: |',
+    ...sizes.map((size) => `| ${count(size.cams)} cams | ${count(size.users)} | ${count(size.projects)} | ${count(size.cams)} | ${size.loadSeconds.toFixed(0)} s | ${(size.databaseBytes / 2 ** 30).toFixed(2)} GiB |`),
+    '',
+    `## Growth from ${count(smallest.cams)} to ${count(largest.cams)} cams`,
+    '',
+    `| call | statements | ${sizes.map((size) => `median ms at ${count(size.cams)}`).join(' | ')} | growth | ${sizes.map((size) => `buffers at ${count(size.cams)}`).join(' | ')} | sequential scans |`,
+    `| --- | ---: | ${sizes.map(() => '---:').join(' | ')} | ---: | ${sizes.map(() => '---:').join(' | ')} | --- |`,
+  ];
+  for (const [index, call] of smallest.calls.entries()) {
+    const row = sizes.map((size) => size.calls[index]!);
+    const growth = row.at(-1)!.medianMillis / row[0]!.medianMillis;
+    const scans = [...new Set(row.flatMap(seqScansOf))];
+    lines.push(
+      `| ${call.name} | ${call.statements.length} | ${row.map((entry) => entry.medianMillis.toFixed(2)).join(' | ')} | ${growth.toFixed(2)}x | ${row.map((entry) => count(buffersOf(entry))).join(' | ')} | ${scans.length ? scans.join(', ') : 'none'} |`,
+    );
+  }
+  lines.push('', `## Plans at ${count(largest.cams)} cams`, '');
+  for (const call of largest.calls) {
+    lines.push(`- **${call.name}**: ${call.statements.map((statement) => statement.nodes.join(' > ')).join('; ')}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { bundledMigrations } from '../../migrations/index.ts';
+import { camInput } from '../support/fixtures.ts';
+import { useTestDatabase } from '../support/test-database.ts';
+
+const [initial, listIndexes] = bundledMigrations.map((migration) => migration.name);
+
+describe('the list-indexes migration on an installation that has data', () => {
+  const database = useTestDatabase({ migrated: false });
+  const index = async (name: string) => {
+    const [row] = await database.db.fork().execute<{ oid: number; valid: boolean; definition: string }[]>(
+      `select indexrelid::int as oid, indisvalid as valid, pg_get_indexdef(indexrelid) as definition from pg_index where indexrelid = to_regclass(?)`,
+      [name],
+    );
+    return row;
+  };
+
+  it('keeps an index built beforehand with CONCURRENTLY, and rebuilds one a failed concurrent build left invalid', async () => {
+    const { db } = database;
+    await db.migrate({ to: initial });
+    await db.users.upsert({ id: 'owner', email: 'owner@example.com' });
+    const project = await db.projects.create('owner', { name: 'Two cams' });
+    await db.cams.createMany('owner', project.id, [camInput({ name: 'One' }), camInput({ name: 'Two' })]);
+
+    await db.fork().execute('create index concurrently "projects_user_id_name_id_index" on "projects" ("user_id", "name", "id")');
+    const prebuilt = await index('projects_user_id_name_id_index');
+    // A unique build over the project's two cams fails, and leaves an invalid index under the name.
+    await expect(db.fork().execute('create unique index concurrently "cams_project_id_id_index" on "cams" ("project_id")')).rejects.toThrow();
+    expect(await index('cams_project_id_id_index')).toMatchObject({ valid: false });
+
+    expect(await db.migrate()).toEqual([listIndexes]);
+    expect(await index('projects_user_id_name_id_index')).toEqual(prebuilt);
+    expect(await index('cams_project_id_id_index')).toMatchObject({
+      valid: true,
+      definition: 'CREATE INDEX cams_project_id_id_index ON public.cams USING btree (project_id, id)',
+    });
+    expect(await index('projects_user_id_index')).toBeUndefined();
+    expect(await db.orm.schema.getUpdateSchemaSQL({ wrap: false, dropTables: false })).toBe('');
+  });
+
+  it('rolls back to the single-column foreign-key indexes', async () => {
+    expect(await database.db.rollback()).toEqual([listIndexes]);
+    expect(await index('projects_user_id_index')).toMatchObject({ valid: true });
+    expect(await index('cams_project_id_index')).toMatchObject({ valid: true });
+    expect(await index('projects_user_id_created_at_id_index')).toBeUndefined();
+    expect(await database.db.migrate()).toEqual([listIndexes]);
+  });
+});
