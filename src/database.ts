@@ -1,8 +1,10 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { checkConnection, type ConnectionReport } from './connection/check-connection.ts';
-import { mappingErrors } from './common/map-error.ts';
+import { asConnectionError, mappingErrors } from './common/map-error.ts';
+import { CallsInFlight, resolveCloseOptions, type CloseOptions } from './connection/calls-in-flight.ts';
 import type { ConnectOptions } from './connection/connect-options.ts';
-import { createOrmConfig } from './connection/orm-config.ts';
+import { connectionLimits, createOrmConfig } from './connection/orm-config.ts';
+import { PoolConnections } from './connection/pooled-client.ts';
 import { bindServices, type BoundServices } from './services.ts';
 import { migrate, migrationStatus, rollback, type MigrateOptions, type MigrationStatus, type RollbackOptions } from './migrator/migrator.ts';
 
@@ -21,12 +23,17 @@ export class Database implements BoundServices {
   readonly projects: BoundServices['projects'];
   /** Cams of a user's projects: each call is its own unit of work. */
   readonly cams: BoundServices['cams'];
+  readonly #calls = new CallsInFlight();
+  readonly #connections: PoolConnections | undefined;
+  #closing: Promise<void> | undefined;
 
-  constructor(orm: MikroORM) {
+  /** `connections`: the client class of the ORM's pool (`createOrmConfig`), whose connections `close()` ends. */
+  constructor(orm: MikroORM, connections?: PoolConnections) {
     this.orm = orm;
+    this.#connections = connections;
     // The service functions only run SQL: they never load entities into an EntityManager or keep any state in it, so
     // every call outside a transaction can share one, and skip the cost of a fork (an identity map, a unit of work).
-    ({ users: this.users, projects: this.projects, cams: this.cams } = bindServices(orm.em.fork()));
+    ({ users: this.users, projects: this.projects, cams: this.cams } = bindServices(orm.em.fork(), (call) => this.#calls.run(() => mappingErrors(call))));
   }
 
   /**
@@ -34,22 +41,28 @@ export class Database implements BoundServices {
    * Every service call on `tx` takes part in it; `tx.em` is its EntityManager for anything else, flushed before
    * the commit.
    */
-  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return this.#calls.run(() => this.#inTransaction(work));
+  }
+
+  async #inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     // A fresh EntityManager per transaction, bound to it directly: `em.transactional()` would add a second fork and
     // MikroORM's merge of entities into a parent, which cost more than BEGIN and COMMIT themselves.
     const em = this.fork();
     const connection = em.getConnection();
-    const transaction = await mappingErrors(() => connection.begin());
+    const transaction = await mappingErrors(() => connection.begin(), { repeatable: true });
     em.setTransactionContext(transaction);
     try {
       const result = await work({ em, ...bindServices(em) });
       await em.flush();
-      await mappingErrors(() => connection.commit(transaction));
+      // A COMMIT whose answer is lost may or may not have committed: repeating the work could write it twice.
+      await mappingErrors(() => connection.commit(transaction), { repeatable: false });
       return result;
     } catch (error) {
       // A failed rollback (a dropped connection) must not hide why the transaction failed.
       await connection.rollback(transaction).catch(() => undefined);
-      throw error;
+      // A connection fault in `work`'s own queries rolled the whole transaction back: repeating it is safe.
+      throw asConnectionError(error, { repeatable: true }) ?? error;
     } finally {
       em.resetTransactionContext();
     }
@@ -57,31 +70,44 @@ export class Database implements BoundServices {
 
   /** A fresh EntityManager (identity map and unit of work) for one unit of work, e.g. one request. */
   fork(): EntityManager {
+    this.#calls.assertOpen();
     return this.orm.em.fork();
   }
 
   /** Server version, round-trip latency, whether our tables exist and which migrations are pending. */
   checkConnection(): Promise<ConnectionReport> {
-    return checkConnection(this.fork());
+    return this.#calls.run(() => checkConnection(this.fork()));
   }
 
   /** Applies the pending bundled migrations under a lock; returns the names applied (none when up to date). */
   migrate(options?: MigrateOptions): Promise<string[]> {
-    return migrate(this.orm, options);
+    return this.#calls.run(() => migrate(this.orm, options));
   }
 
   migrationStatus(): Promise<MigrationStatus> {
-    return migrationStatus(this.orm);
+    return this.#calls.run(() => migrationStatus(this.orm));
   }
 
   /** Reverts the last migration, or down to `options.to`; returns the names reverted. */
   rollback(options?: RollbackOptions): Promise<string[]> {
-    return rollback(this.orm, options);
+    return this.#calls.run(() => rollback(this.orm, options));
   }
 
-  /** Closes the pool. Await it before the process exits. */
-  close(): Promise<void> {
-    return this.orm.close();
+  /**
+   * Closes the handle: new calls fail at once with a `ConnectionError` (`reason: 'closed'`), calls already running
+   * may finish within `graceMillis` (default 10,000 ms), then the connections still open are closed, failing whatever
+   * still runs on them, and the pool ends. No connection is opened after that, not even for an EntityManager
+   * forked earlier. Calling it again returns the same promise. Await it before the process exits.
+   */
+  close(options?: CloseOptions): Promise<void> {
+    this.#closing ??= this.#shutDown(resolveCloseOptions(options).graceMillis);
+    return this.#closing;
+  }
+
+  async #shutDown(graceMillis: number): Promise<void> {
+    await this.#calls.close(graceMillis);
+    this.#connections?.endAll();
+    await this.orm.close();
   }
 }
 
@@ -90,5 +116,6 @@ export class Database implements BoundServices {
  * server; it throws `ConfigurationError` at once for options that cannot work (no URL, a bad URL, a bad sslmode).
  */
 export function connect(options: ConnectOptions = {}): Database {
-  return new Database(new MikroORM(createOrmConfig(options)));
+  const connections = new PoolConnections(connectionLimits(options));
+  return new Database(new MikroORM(createOrmConfig(options, connections)), connections);
 }

@@ -3,6 +3,7 @@ export { connect, Database } from './database.ts';
 export type { Transaction } from './database.ts';
 export type { BoundService, BoundServices } from './services.ts';
 export type { ConnectOptions } from './connection/connect-options.ts';
+export type { CloseOptions } from './connection/calls-in-flight.ts';
 export type { SslMode, SslOption } from './connection/ssl.ts';
 export type { ConnectionReport } from './connection/check-connection.ts';
 
@@ -51,5 +52,6 @@ export {
   ConflictError,
   ConfigurationError,
   ConnectionError,
+  CONNECTION_FAULTS,
 } from './common/errors.ts';
-export type { ValidationIssue, EntityName } from './common/errors.ts';
+export type { ValidationIssue, EntityName, ConnectionFault } from './common/errors.ts';

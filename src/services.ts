@@ -28,9 +28,14 @@ export interface BoundServices {
   cams: BoundService<typeof cams>;
 }
 
-/** Binds every service function to `em`: each call on the result is the function called with `em` first. */
-export function bindServices(em: EntityManager): BoundServices {
-  return { users: bind(users, em), projects: bind(projects, em), cams: bind(cams, em) };
+/** Runs one bound call; `db.users.*` and the like count it as running, for `db.close()`. */
+export type CallRunner = <T>(call: () => Promise<T>) => Promise<T>;
+
+const runNow: CallRunner = (call) => call();
+
+/** Binds every service function to `em`: each call on the result is the function called with `em` first, by `run`. */
+export function bindServices(em: EntityManager, run: CallRunner = runNow): BoundServices {
+  return { users: bind(users, em, run), projects: bind(projects, em, run), cams: bind(cams, em, run) };
 }
 
 /**
@@ -45,11 +50,11 @@ function tracedService<Service extends object>(prefix: 'users' | 'projects' | 'c
   return Object.freeze(wrapped) as Service;
 }
 
-function bind<Service extends object>(service: Service, em: EntityManager): BoundService<Service> {
+function bind<Service extends object>(service: Service, em: EntityManager, run: CallRunner): BoundService<Service> {
   const bound: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(service)) {
     if (typeof fn === 'function') {
-      bound[name] = (...args: unknown[]) => fn(em, ...args);
+      bound[name] = (...args: unknown[]) => run(() => fn(em, ...args));
     }
   }
   return bound as BoundService<Service>;

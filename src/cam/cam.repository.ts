@@ -110,6 +110,7 @@ const insertIntoOwnedProject = new Statement<
         .where('projects.user_id', '=', param('userId')),
     )
     .returning((eb) => selection(camSummaryShape(eb))),
+  { createsRows: true },
 );
 
 const findOwned = new Statement<{ userId: string; camId: number }, CamRow>(({ db, param }) =>
@@ -236,6 +237,7 @@ export class CamRepository extends Repository<Cam> {
             .orderBy('input.ordinality'),
         )
         .returning((eb) => selection(camSummaryShape(eb))),
+      { createsRows: true },
     );
     return rows.sort((a, b) => a.id - b.id);
   }

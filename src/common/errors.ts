@@ -3,14 +3,18 @@ import type { z } from 'zod';
 /**
  * Every error this package throws on purpose is a `DataAccessError` with a stable `code`, so callers can branch on
  * `error.code` (or `instanceof`) without parsing messages. The original failure, when there is one, is `cause`.
+ * `retryable` says whether making the same call again is safe and may succeed: it is never true when the failed call
+ * could have written something that a second call would write again.
  */
 export class DataAccessError extends Error {
   readonly code: string;
+  readonly retryable: boolean;
 
-  constructor(message: string, options: { code?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { code?: string; cause?: unknown; retryable?: boolean } = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code ?? 'DATA_ACCESS';
+    this.retryable = options.retryable ?? false;
   }
 }
 
@@ -21,10 +25,40 @@ export class ConfigurationError extends DataAccessError {
   }
 }
 
-/** The database could not be reached or refused us: unreachable host, timeout, wrong password, unknown database. */
+/**
+ * What went wrong with the connection, for code that counts or reacts to faults:
+ * - `unreachable`: no connection could be opened (refused, unknown host, network down); nothing was sent.
+ * - `connect-timeout`: no connection within `connectTimeoutMillis`; nothing was sent.
+ * - `acquire-timeout`: no free connection in the pool within `acquireTimeoutMillis`; nothing was sent.
+ * - `unavailable`: the server is starting up, shutting down, or has no connection slot left; nothing was sent.
+ * - `refused`: the server refused the login, the database does not exist, or TLS does not match; nothing was sent.
+ * - `terminated`: the server ended the session (shutdown, `pg_terminate_backend`, a crash, an idle timeout).
+ * - `lost`: the connection broke (reset, closed) while a statement was on its way or running.
+ * - `statement-timeout`: no answer within `statementTimeoutMillis`, or the server cancelled the statement.
+ * - `read-only`: the server only reads (a standby, or a primary demoted by a failover); nothing was written.
+ * - `closed`: `db.close()` was called.
+ */
+export const CONNECTION_FAULTS = [
+  'unreachable',
+  'connect-timeout',
+  'acquire-timeout',
+  'unavailable',
+  'refused',
+  'terminated',
+  'lost',
+  'statement-timeout',
+  'read-only',
+  'closed',
+] as const;
+export type ConnectionFault = (typeof CONNECTION_FAULTS)[number];
+
+/** The database could not be reached, refused us, or the connection failed or timed out during a call. */
 export class ConnectionError extends DataAccessError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { code: 'CONNECTION', cause: options.cause });
+  readonly reason: ConnectionFault;
+
+  constructor(message: string, options: { reason: ConnectionFault; retryable: boolean; cause?: unknown }) {
+    super(message, { code: 'CONNECTION', cause: options.cause, retryable: options.retryable });
+    this.reason = options.reason;
   }
 }
 
@@ -70,9 +104,13 @@ export class NotFoundError extends DataAccessError {
   }
 }
 
-/** The write collides with the current state: an e-mail address already taken, a stale version, an id in use. */
+/**
+ * The write collides with the current state: an e-mail address already taken, a stale version, an id in use; or with
+ * a concurrent transaction (a deadlock, a serialization failure), which PostgreSQL rolled back: only that kind is
+ * `retryable`.
+ */
 export class ConflictError extends DataAccessError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { code: 'CONFLICT', cause: options.cause });
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super(message, { code: 'CONFLICT', cause: options.cause, retryable: options.retryable });
   }
 }

@@ -1,16 +1,75 @@
-import { ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type EntityName } from './errors.ts';
+import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../connection/pooled-client.ts';
+import { ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type ConnectionFault, type EntityName } from './errors.ts';
 
-// Node network errors and the PostgreSQL SQLSTATEs that mean "we never got a usable session".
-const CONNECTION_FAILURE_CODES = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE',
+/**
+ * What the failed work was, as far as a retry is concerned. `repeatable`: running it again is safe even if the failed
+ * attempt took effect, because it reads, sets values (an update, an upsert, a delete), or ran inside a transaction
+ * that a broken connection rolls back. Creating rows outside a transaction, and COMMIT, are not.
+ */
+export interface FailedWork {
+  repeatable: boolean;
+}
+
+/** A connection fault: why, whether it can have reached the server, and what to tell the caller. */
+interface Fault {
+  reason: ConnectionFault;
+  message: string;
+  /** Whether the failed statement may have taken effect: then only repeatable work may be retried. */
+  outcomeUnknown: boolean;
+  /** Whether a retry may succeed at all (a refused login will be refused again). */
+  transient: boolean;
+}
+
+// Node network errors that happen while a connection is being opened: nothing was sent.
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// Node network errors of an open connection (ETIMEDOUT: TCP keepalive found the peer gone).
+const LOST_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+// Refused logins and databases: the same call will be refused again until the configuration changes.
+const REFUSED_CODES = new Set([
   '28000', // invalid_authorization_specification (e.g. no pg_hba.conf entry, SSL required)
   '28P01', // invalid_password
   '3D000', // invalid_catalog_name: the database does not exist
-  '53300', // too_many_connections
-  '57P03', // cannot_connect_now: starting up or shutting down
 ]);
-// pg reports timeouts and dropped sockets by message only.
-const CONNECTION_FAILURE_MESSAGE = /timeout expired|connection terminated|connection timeout|does not support SSL|server does not support/i;
+const TERMINATIONS: Record<string, { why: string; outcomeUnknown: boolean }> = {
+  '57P01': { why: 'admin shutdown: the server is shutting down, or pg_terminate_backend() ended the session', outcomeUnknown: true },
+  '57P02': { why: 'crash shutdown: another server process crashed', outcomeUnknown: true },
+  '25P03': { why: 'idle in a transaction for longer than idle_in_transaction_session_timeout; the transaction was rolled back', outcomeUnknown: false },
+  '57P05': { why: 'idle for longer than idle_session_timeout', outcomeUnknown: false },
+};
+// pg reports these by message only.
+const POOL_WAIT_EXPIRED = /timeout exceeded when trying to connect|Connection terminated due to connection timeout/;
+const CONNECT_TIMEOUT = /^timeout expired$|connection timeout/i;
+const CONNECTION_BROKEN = /^Connection terminated|not queryable/;
+const POOL_ENDED = /Cannot use a pool after calling end on the pool/;
+const NO_TLS = /does not support SSL|server does not support/i;
+
+/** Which connection fault `error` is, if it is one. */
+function connectionFault(code: string | undefined, message: string): Fault | undefined {
+  const fault = (reason: ConnectionFault, text: string, outcomeUnknown: boolean, transient = true): Fault => ({ reason, message: text, outcomeUnknown, transient });
+  const cannotConnect = `Cannot connect to the database: ${message}`;
+  if (code === HANDLE_CLOSED || POOL_ENDED.test(message)) return fault('closed', 'The database handle is closed: close() was called', false, false);
+  if (code === CUT_BY_CLOSE) return fault('closed', 'The database handle is closed: close() was called, and its grace period ended while the statement ran', true, false);
+  if (code === STATEMENT_DEADLINE_PASSED) {
+    return fault('statement-timeout', `No answer from the database within statementTimeoutMillis (${message}): the connection was closed`, true);
+  }
+  if (code && UNREACHABLE_CODES.has(code)) return fault('unreachable', cannotConnect, false);
+  if (code && REFUSED_CODES.has(code)) return fault('refused', cannotConnect, false, false);
+  if (NO_TLS.test(message)) return fault('refused', cannotConnect, false, false);
+  if (code === '57P03') return fault('unavailable', `Cannot connect to the database: the server is starting up, shutting down or recovering (${message})`, false);
+  if (code === '53300') return fault('unavailable', `Cannot connect to the database: the server has no connection slot left (${message})`, false);
+  if (code === '25006') return fault('read-only', 'The server is read-only (a standby?): writes must go to the primary. Nothing was written', false);
+  if (code === '57014') return fault('statement-timeout', `The server cancelled the statement (${message}); nothing of it was written`, false);
+  const termination = code ? TERMINATIONS[code] : undefined;
+  if (termination) return fault('terminated', `The server terminated the connection (${termination.why})`, termination.outcomeUnknown);
+  if (POOL_WAIT_EXPIRED.test(message)) {
+    return fault('acquire-timeout', 'No free connection in the pool within acquireTimeoutMillis: every connection stayed busy (raise pool.max or acquireTimeoutMillis, or look for calls that hold connections)', false);
+  }
+  if (CONNECT_TIMEOUT.test(message)) return fault('connect-timeout', `Cannot connect to the database: no answer within connectTimeoutMillis (${message})`, false);
+  if ((code && LOST_CODES.has(code)) || CONNECTION_BROKEN.test(message)) {
+    return fault('lost', `The connection to the database was lost during the call (${message})`, true);
+  }
+  return undefined;
+}
 
 /** What the unique constraints of our schema mean to a caller. */
 const UNIQUE_CONSTRAINTS: Record<string, string> = {
@@ -36,16 +95,20 @@ interface DriverErrorFields {
  * The one place that turns a failure from the driver or MikroORM into our typed errors. Our own errors pass through
  * untouched; anything unforeseen becomes a plain `DataAccessError` that keeps the original as `cause`.
  */
-export function toDataAccessError(error: unknown): DataAccessError {
+export function toDataAccessError(error: unknown, work: FailedWork = { repeatable: false }): DataAccessError {
   if (error instanceof DataAccessError) {
     return error;
   }
+  const connectionError = asConnectionError(error, work);
+  if (connectionError) {
+    return connectionError;
+  }
   const fields = driverFields(error);
   const { code, message } = fields;
-  if ((code && CONNECTION_FAILURE_CODES.has(code)) || CONNECTION_FAILURE_MESSAGE.test(message)) {
-    return new ConnectionError(`Cannot connect to the database: ${message}`, { cause: error });
-  }
   switch (code) {
+    case '40001': // serialization_failure
+    case '40P01': // deadlock_detected
+      return new ConflictError(`The transaction collided with a concurrent one (${message}) and was rolled back: repeat it`, { cause: error, retryable: true });
     case '23505': // unique_violation
       return new ConflictError(UNIQUE_CONSTRAINTS[fields.constraint ?? ''] ?? `Duplicate value: ${fields.detail ?? message}`, { cause: error });
     case '23503': {
@@ -68,12 +131,23 @@ export function toDataAccessError(error: unknown): DataAccessError {
   return new DataAccessError(message, { cause: error });
 }
 
+/** `error` as a `ConnectionError` when it is a connection fault (and not already ours), otherwise `undefined`. */
+export function asConnectionError(error: unknown, work: FailedWork): ConnectionError | undefined {
+  if (error instanceof DataAccessError) return undefined;
+  const { code, message } = driverFields(error);
+  const fault = connectionFault(code, message);
+  if (!fault) return undefined;
+  const retryable = fault.transient && (!fault.outcomeUnknown || work.repeatable);
+  const outcome = fault.outcomeUnknown && !work.repeatable ? '. The statement may or may not have been committed: check before repeating it' : '';
+  return new ConnectionError(fault.message + outcome, { reason: fault.reason, retryable, cause: error });
+}
+
 /** Runs `work` and rethrows whatever it throws as a `DataAccessError`. */
-export async function mappingErrors<T>(work: () => Promise<T>): Promise<T> {
+export async function mappingErrors<T>(work: () => Promise<T>, failed?: FailedWork): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    throw toDataAccessError(error);
+    throw toDataAccessError(error, failed);
   }
 }
 

@@ -41,6 +41,15 @@ export interface StatementBuilder<Params extends StatementParams> {
   param<Name extends keyof Params & string>(name: Name): RawBuilder<Params[Name]>;
 }
 
+/**
+ * What running a statement does, as far as repeating it goes. `createsRows`: every run inserts new rows, so a second
+ * run after a lost answer could create them twice; any other statement (a read, an update, an upsert, a delete)
+ * leaves the same rows when repeated.
+ */
+export interface StatementEffect {
+  createsRows?: boolean;
+}
+
 interface Prepared<Row> {
   compiled: CompiledQuery<Row>;
   /** Each `$n` of the SQL: the name of a parameter, or a value fixed when the statement was built. */
@@ -55,16 +64,18 @@ interface Prepared<Row> {
 export class Statement<Params extends StatementParams, Row> {
   readonly #build: (builder: StatementBuilder<Params>) => Compilable<Row>;
   readonly #bySchema = new Map<string, Prepared<Row>>();
+  readonly #effect: StatementEffect;
 
-  constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>) {
+  constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>, effect: StatementEffect = {}) {
     this.#build = build;
+    this.#effect = effect;
   }
 
   /** Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. */
   run(em: EntityManager, schema: string, params: Params): Promise<Row[]> {
     const { compiled, slots } = this.#prepared(schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? (params as Record<string, unknown>)[slot.name] : slot.value));
-    return execute(em, { ...compiled, parameters: values });
+    return execute(em, { ...compiled, parameters: values }, this.#effect);
   }
 
   #prepared(schema: string): Prepared<Row> {
@@ -90,13 +101,14 @@ function param<T>(name: string): RawBuilder<T> {
 export function statementsByShape<Shape, Params extends StatementParams, Row>(
   keyOf: (shape: Shape) => string,
   build: (builder: StatementBuilder<Params>, shape: Shape) => Compilable<Row>,
+  effect: StatementEffect = {},
 ): (shape: Shape) => Statement<Params, Row> {
   const statements = new Map<string, Statement<Params, Row>>();
   return (shape) => {
     const key = keyOf(shape);
     let statement = statements.get(key);
     if (!statement) {
-      statement = new Statement((builder) => build(builder, shape));
+      statement = new Statement((builder) => build(builder, shape), effect);
       statements.set(key, statement);
     }
     return statement;
@@ -107,15 +119,16 @@ export function statementsByShape<Shape, Params extends StatementParams, Row>(
  * Builds, compiles and runs a statement whose shape is new at every call (a multi-row insert of N rows). For bulk
  * statements only, where compiling is small next to the rows it carries.
  */
-export function runOnce<Row>(em: EntityManager, schema: string, build: (db: Kysely<Tables>) => Compilable<Row>): Promise<Row[]> {
-  return execute(em, build(builder.withSchema(schema)).compile());
+export function runOnce<Row>(em: EntityManager, schema: string, build: (db: Kysely<Tables>) => Compilable<Row>, effect: StatementEffect = {}): Promise<Row[]> {
+  return execute(em, build(builder.withSchema(schema)).compile(), effect);
 }
 
 /**
  * Sends one compiled statement through the EntityManager's Kysely (which joins its transaction) and logs it through
- * MikroORM's logger like MikroORM's own queries (with placeholders, never values). Errors become our typed errors.
+ * MikroORM's logger like MikroORM's own queries (with placeholders, never values). Errors become our typed errors;
+ * a broken connection inside a transaction takes the whole transaction with it, so repeating the work is then safe.
  */
-async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>): Promise<Row[]> {
+async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>, effect: StatementEffect): Promise<Row[]> {
   const logger = em.config.getLogger();
   const logging = logger.isEnabled('query');
   const started = logging ? performance.now() : 0;
@@ -129,6 +142,6 @@ async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>): Promi
     if (logging) {
       logger.logQuery({ query: query.sql, took: Math.round(performance.now() - started), level: 'error' });
     }
-    throw toDataAccessError(error);
+    throw toDataAccessError(error, { repeatable: em.isInTransaction() || !effect.createsRows });
   }
 }

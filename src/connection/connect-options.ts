@@ -29,6 +29,16 @@ export const connectOptionsSchema = z.strictObject({
     .default({ max: 5, min: 0, idleTimeoutMillis: 10_000 }),
   /** Give up opening a connection after this long. Default 5,000 ms; never 0 (which would wait forever). */
   connectTimeoutMillis: z.int().positive().default(5_000),
+  /** Give up waiting for a free connection of the pool (or a new one for the caller) after this long. Default 10,000 ms. */
+  acquireTimeoutMillis: z.int().positive().default(10_000),
+  /** The longest one statement may go unanswered; then the server cancels it, or its connection is closed. Default 30,000 ms. */
+  statementTimeoutMillis: z.int().positive().max(2_147_483_647).default(30_000),
+  /** The server ends a session left idle inside a transaction this long, releasing its locks. Default 60,000 ms. */
+  idleInTransactionTimeoutMillis: z.int().positive().max(2_147_483_647).default(60_000),
+  /** TCP keepalive: keeps idle connections alive through NAT and load balancers, and finds dead peers. Default on. */
+  keepAlive: z.boolean().default(true),
+  /** Idle time before the first keepalive probe. Default 10,000 ms. */
+  keepAliveInitialDelayMillis: z.int().positive().default(10_000),
   /** TLS: a libpq `sslmode`, `true` (verify-full), `false`, or Node TLS options. Overrides `sslmode` in the URL. */
   ssl: z
     .union([z.boolean(), z.enum(SSL_MODES), z.custom<TlsOptions>((value) => typeof value === 'object' && value !== null)])

@@ -3,6 +3,7 @@ import { entities, placeInSchema } from '../entities.ts';
 import { MIGRATIONS_TABLE } from '../migrator/migration-history.ts';
 import { resolveConnectOptions, type ConnectOptions } from './connect-options.ts';
 import { parseDatabaseUrl } from './database-url.ts';
+import { PoolConnections, type ConnectionLimits } from './pooled-client.ts';
 import { resolveSsl } from './ssl.ts';
 
 /**
@@ -11,8 +12,11 @@ import { resolveSsl } from './ssl.ts';
  */
 export const CONTEXT_NAME = 'enginecampro-db';
 
-/** The one place that turns `connect()` options into a MikroORM configuration. */
-export function createOrmConfig(options: ConnectOptions = {}): Options {
+/**
+ * The one place that turns `connect()` options into a MikroORM configuration. `connections` are the pool's client
+ * class and the switch that ends them; `connect()` keeps them to close the handle.
+ */
+export function createOrmConfig(options: ConnectOptions = {}, connections = new PoolConnections(connectionLimits(options))): Options {
   const resolved = resolveConnectOptions(options);
   const url = parseDatabaseUrl(resolved.url);
   const log = resolved.logger ?? console.log;
@@ -29,7 +33,13 @@ export function createOrmConfig(options: ConnectOptions = {}): Options {
     dbName: url.database,
     pool: resolved.pool,
     driverOptions: {
-      connectionTimeoutMillis: resolved.connectTimeoutMillis,
+      // pg's pool bounds the wait for a connection with this; each connection's own connect timeout is set by
+      // `connections.Client`. Statement and idle-in-transaction timeouts are set per transaction there too: as
+      // startup parameters (pg's `statement_timeout`) a transaction pooler would refuse them.
+      connectionTimeoutMillis: resolved.acquireTimeoutMillis,
+      Client: connections.Client,
+      keepAlive: resolved.keepAlive,
+      keepAliveInitialDelayMillis: resolved.keepAliveInitialDelayMillis,
       ssl: resolveSsl(resolved.ssl, url.params),
       application_name: resolved.applicationName ?? url.params.get('application_name') ?? CONTEXT_NAME,
     },
@@ -40,4 +50,10 @@ export function createOrmConfig(options: ConnectOptions = {}): Options {
     // Our migration history is not an entity: keep the schema diff (drift checks, generated migrations) off it.
     schemaGenerator: { skipTables: [MIGRATIONS_TABLE] },
   });
+}
+
+/** What each connection of the pool enforces, from the `connect()` options. */
+export function connectionLimits(options: ConnectOptions = {}): ConnectionLimits {
+  const { connectTimeoutMillis, statementTimeoutMillis, idleInTransactionTimeoutMillis } = resolveConnectOptions(options);
+  return { connectTimeoutMillis, statementTimeoutMillis, idleInTransactionTimeoutMillis };
 }

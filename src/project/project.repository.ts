@@ -52,6 +52,7 @@ const insertProject = new Statement<{ userId: string; name: string; description:
     .insertInto('projects')
     .values({ user_id: param('userId'), name: param('name'), description: param('description') })
     .returning((eb) => selection(projectShape(eb))),
+  { createsRows: true },
 );
 
 const findOwned = statementsByShape<boolean, { userId: string; projectId: number }, ProjectDto | ProjectWithCamsDto>(String, ({ db, param }, withCams) =>
@@ -168,6 +169,7 @@ const duplicateOwned = new Statement<{ userId: string; projectId: number; name: 
     .selectFrom('copy')
     .selectAll('copy')
     .select(writtenCams().as('cams')),
+  { createsRows: true },
 );
 
 type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
@@ -269,6 +271,7 @@ export class ProjectRepository extends Repository<Project> {
         .selectFrom('project')
         .selectAll('project')
         .select(writtenCams().as('cams')),
+      { createsRows: true },
     );
     return created!;
   }

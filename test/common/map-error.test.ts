@@ -60,4 +60,24 @@ describe('toDataAccessError, on errors PostgreSQL really raises', () => {
     expect(toDataAccessError(cause)).toMatchObject({ constructor: DataAccessError, code: 'DATA_ACCESS', cause });
     expect(toDataAccessError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBeInstanceOf(ConnectionError);
   });
+
+  it('maps serialization failures and deadlocks to a retryable ConflictError, and nothing else the caller did wrong is retryable', async () => {
+    for (const sqlState of ['40001', '40P01']) {
+      const error = toDataAccessError(await driverError(`do $$ begin raise exception 'collided' using errcode = '${sqlState}'; end $$`));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({ retryable: true, message: expect.stringMatching(/rolled back: repeat it$/) });
+    }
+    expect(toDataAccessError(await driverError(`insert into users (id, email) values ('map_a', 'x@example.com')`)).retryable).toBe(false);
+    expect(toDataAccessError(await driverError('select * from no_such_table')).retryable).toBe(false);
+    const invalid = await database.db.users.get('').catch((caught: unknown) => caught);
+    expect(invalid).toMatchObject({ code: 'VALIDATION', retryable: false });
+    const missing = await database.db.users.get('user_nobody').catch((caught: unknown) => caught);
+    expect(missing).toMatchObject({ code: 'NOT_FOUND', retryable: false });
+  });
+
+  it('maps a statement the server cancelled to a retryable ConnectionError: nothing of it was written', async () => {
+    const error = toDataAccessError(await driverError(`select set_config('statement_timeout', '1', true); select pg_sleep(1)`));
+    expect(error).toMatchObject({ code: 'CONNECTION', reason: 'statement-timeout', retryable: true });
+    expect(error.message).toMatch(/^The server cancelled the statement \(canceling statement due to statement timeout\)/);
+  });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, ConnectionError, connect } from '../../src/index.ts';
-import { createOrmConfig } from '../../src/connection/orm-config.ts';
+import { connectionLimits, createOrmConfig } from '../../src/connection/orm-config.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const database = useTestDatabase();
@@ -24,7 +24,9 @@ describe('connect() options', () => {
   it('has bounded defaults for a serverless caller', () => {
     const config = createOrmConfig({ url: 'postgres://u@h/db' });
     expect(config.pool).toEqual({ max: 5, min: 0, idleTimeoutMillis: 10_000 });
-    expect(config.driverOptions).toMatchObject({ connectionTimeoutMillis: 5_000, ssl: false, application_name: 'enginecampro-db' });
+    // The pool's `connectionTimeoutMillis` bounds the wait for a connection; each connection's own is set by its class.
+    expect(config.driverOptions).toMatchObject({ connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000, ssl: false, application_name: 'enginecampro-db' });
+    expect(connectionLimits({ url: 'postgres://u@h/db' })).toEqual({ connectTimeoutMillis: 5_000, statementTimeoutMillis: 30_000, idleInTransactionTimeoutMillis: 60_000 });
     expect(config).toMatchObject({ ensureDatabase: false, contextName: 'enginecampro-db', debug: false });
   });
 
@@ -36,6 +38,11 @@ describe('connect() options', () => {
     expect(attempt).toThrow(/ssl/);
     expect(() => connect({ url: 'postgres://u@h/db', pool: { min: 3, max: 2 } })).toThrow(/pool\.min/);
     expect(() => connect({ url: 'postgres://u@h/db', poolSize: 3 } as never)).toThrow(/poolSize/);
+    const timeouts = () =>
+      connect({ url: 'postgres://u@h/db', statementTimeoutMillis: 0, acquireTimeoutMillis: 1.5, idleInTransactionTimeoutMillis: -1, keepAliveInitialDelayMillis: 0, keepAlive: 'yes' as never });
+    for (const option of ['statementTimeoutMillis', 'acquireTimeoutMillis', 'idleInTransactionTimeoutMillis', 'keepAliveInitialDelayMillis', 'keepAlive']) {
+      expect(timeouts).toThrow(new RegExp(option));
+    }
   });
 
   it('names the session after applicationName in pg_stat_activity', async () => {
@@ -45,6 +52,22 @@ describe('connect() options', () => {
         `select application_name from pg_stat_activity where pid = pg_backend_pid()`,
       );
       expect(row!.application_name).toBe('cam-designer-api');
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('timeouts', () => {
+  it('hold inside each transaction and leave no session state behind, as a transaction pooler needs', async () => {
+    const db = connect({ url: database.url, pool: { max: 1 }, statementTimeoutMillis: 12_345, idleInTransactionTimeoutMillis: 23_456 });
+    const settings = `select current_setting('statement_timeout') as statement, current_setting('idle_in_transaction_session_timeout') as idle`;
+    try {
+      const [inside] = await db.transaction((tx) => tx.em.execute<{ statement: string; idle: string }[]>(settings));
+      expect(inside).toEqual({ statement: '12345ms', idle: '23456ms' });
+      // The same connection (the pool has one), after the transaction: the server's defaults again.
+      const [after] = await db.fork().execute<{ statement: string; idle: string }[]>(settings);
+      expect(after).toEqual({ statement: '0', idle: '0' });
     } finally {
       await db.close();
     }

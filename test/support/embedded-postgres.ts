@@ -27,6 +27,8 @@ export interface ServerOwner {
 export interface EmbeddedPostgres {
   /** A superuser URL of the `postgres` database. */
   adminUrl: string;
+  /** Shuts the server down as `pg_ctl stop -m fast` does (sessions are terminated) and starts it again, same port and data. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,41 +90,56 @@ export async function startEmbeddedPostgres(settings: string[] = []): Promise<Em
   }
 
   const port = await freePort();
-  const server = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], {
-    ...owner,
-    cwd: baseDir,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  // If this process ends without stop(), the server must not outlive it.
-  const stopOnExit = () => server.kill('SIGINT');
-  process.on('exit', stopOnExit);
-  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let log = '';
-      // Reading stderr to the end also keeps a full pipe from blocking the server.
-      server.stderr.on('data', (chunk: Buffer) => {
-        log = (log + chunk.toString()).slice(-4000);
-        if (log.includes('database system is ready to accept connections')) resolve();
-      });
-      server.once('error', reject);
-      void exited.then(() => reject(new Error(`postgres exited before accepting connections: ${log}`)));
+  const launch = async () => {
+    const server = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], {
+      ...owner,
+      cwd: baseDir,
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    // If this process ends without stop(), the server must not outlive it.
+    const stopOnExit = () => server.kill('SIGINT');
+    process.on('exit', stopOnExit);
+    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let log = '';
+        // Reading stderr to the end also keeps a full pipe from blocking the server.
+        server.stderr.on('data', (chunk: Buffer) => {
+          log = (log + chunk.toString()).slice(-4000);
+          if (log.includes('database system is ready to accept connections')) resolve();
+        });
+        server.once('error', reject);
+        void exited.then(() => reject(new Error(`postgres exited before accepting connections: ${log}`)));
+      });
+    } catch (error) {
+      process.off('exit', stopOnExit);
+      throw error;
+    }
+    return async () => {
+      process.off('exit', stopOnExit);
+      if (server.exitCode === null && server.signalCode === null) {
+        server.kill('SIGINT'); // fast shutdown: roll back and disconnect the sessions still open
+        await exited;
+      }
+    };
+  };
+  let shutDown: () => Promise<void>;
+  try {
+    shutDown = await launch();
   } catch (error) {
-    process.off('exit', stopOnExit);
     await rm(baseDir, { recursive: true, force: true });
     throw error;
   }
 
   return {
     adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    restart: async () => {
+      await shutDown();
+      shutDown = await launch();
+    },
     stop: async () => {
-      process.off('exit', stopOnExit);
-      if (server.exitCode === null && server.signalCode === null) {
-        server.kill('SIGINT'); // fast shutdown: roll back and disconnect the sessions still open
-        await exited;
-      }
+      await shutDown();
       await rm(baseDir, { recursive: true, force: true });
     },
   };

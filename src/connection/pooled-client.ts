@@ -1,0 +1,155 @@
+import pg from 'pg';
+
+/** What the pool's connections enforce; every value is validated by `connect()` first. */
+export interface ConnectionLimits {
+  connectTimeoutMillis: number;
+  statementTimeoutMillis: number;
+  idleInTransactionTimeoutMillis: number;
+}
+
+/** `code` of the error a statement fails with when its answer does not come within `statementTimeoutMillis`. */
+export const STATEMENT_DEADLINE_PASSED = 'ENGINECAMPRO_STATEMENT_DEADLINE';
+/** `code` of the error a connection fails with once the `Database` that owns it is closed. */
+export const HANDLE_CLOSED = 'ENGINECAMPRO_HANDLE_CLOSED';
+/** `code` of the error of a statement still running when its connection was closed with the handle. */
+export const CUT_BY_CLOSE = 'ENGINECAMPRO_CUT_BY_CLOSE';
+
+// What Kysely sends to open a transaction, with or without an isolation level or access mode, and to end one.
+const TRANSACTION_START = /^(begin|start transaction)\b[^;]*$/i;
+const TRANSACTION_ROLLBACK = /^rollback$/i;
+const READ_ONLY_SQL_TRANSACTION = '25006';
+
+/**
+ * The connections of one `Database`: the `pg` client class its pool creates them with, and the switch that ends
+ * them all when the handle closes. A connection opened after that, by a pool MikroORM would create anew for a call
+ * on a stale EntityManager, fails at once instead of connecting.
+ */
+export class PoolConnections {
+  readonly #open = new Set<pg.Client>();
+  #closed = false;
+  readonly Client: typeof pg.Client;
+
+  constructor(limits: ConnectionLimits) {
+    this.Client = pooledClientClass(limits, this.#open, () => this.#closed);
+  }
+
+  /** Refuses new connections and breaks the open ones: a statement still running on one fails as closed. */
+  endAll(): void {
+    this.#closed = true;
+    for (const client of this.#open) void client.end().catch(() => undefined);
+  }
+}
+
+function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClosed: () => boolean): typeof pg.Client {
+  // Transaction-scoped settings ride along with BEGIN, in the same round trip. Set per transaction, they work through
+  // a transaction pooler (PgBouncer refuses them as startup parameters) and never outlive the transaction, so no
+  // other client of a shared server connection inherits them.
+  const transactionSettings =
+    `; set local statement_timeout = ${limits.statementTimeoutMillis}` +
+    `; set local idle_in_transaction_session_timeout = ${limits.idleInTransactionTimeoutMillis}`;
+
+  return class PooledClient extends pg.Client {
+    #ended = false;
+
+    constructor(config?: pg.ClientConfig) {
+      // The pool hands every client its own options, where `connectionTimeoutMillis` is the acquire timeout. It keeps
+      // `password` out of sight (not enumerable), so a spread would drop it.
+      super({ ...config, password: config?.password, connectionTimeoutMillis: limits.connectTimeoutMillis });
+      this.once('end', () => {
+        this.#ended = true;
+        open.delete(this);
+      });
+    }
+
+    override end(): Promise<void>;
+    override end(callback: (err: Error) => void): void;
+    override end(callback?: (err: Error) => void): Promise<void> | void {
+      this.#ended = true;
+      return callback ? super.end(callback) : super.end();
+    }
+
+    override connect(): Promise<pg.Client>;
+    override connect(callback: (err: Error) => void): void;
+    override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
+      if (isClosed()) {
+        const error = Object.assign(new Error('The database handle is closed'), { code: HANDLE_CLOSED });
+        if (!callback) return Promise.reject(error);
+        process.nextTick(() => callback(error));
+        return;
+      }
+      open.add(this);
+      return callback ? super.connect(callback) : super.connect();
+    }
+
+    /**
+     * Every statement gets an answer within `statementTimeoutMillis` or its connection is closed: a server that
+     * stopped answering (frozen, partitioned) cannot make a call wait past it. Closing is the only way out that leaves
+     * nothing behind: the server rolls back an open transaction when it sees the connection go, and the pool never
+     * hands out a connection with a statement still pending on it.
+     */
+    // `any`: the result is whatever pg's overload for these arguments returns, and is returned as it is.
+    override query(...args: unknown[]): any {
+      const opensTransaction = typeof args[0] === 'string' && TRANSACTION_START.test(args[0]);
+      if (opensTransaction) {
+        args[0] = args[0] + transactionSettings;
+      }
+      // The server rolls back the transaction of a connection that is gone, so ROLLBACK has nothing left to do. Kysely
+      // returns a transaction's connection to the pool only when ROLLBACK succeeds: failing here would keep the dead
+      // connection counted in the pool for good, and a few such faults would leave it no connection to hand out.
+      if (this.#ended && typeof args[0] === 'string' && TRANSACTION_ROLLBACK.test(args[0])) {
+        return Promise.resolve({ command: 'ROLLBACK', rowCount: null, oid: 0, rows: [], fields: [] });
+      }
+      const sent: unknown = Reflect.apply(pg.Client.prototype.query, this, args);
+      if (!(sent instanceof Promise)) return sent;
+      const answered = this.#answeredInTime(sent);
+      return opensTransaction ? answered.catch((error: unknown) => this.#returnToPool(error)) : answered;
+    }
+
+    /**
+     * Kysely keeps the connection of a transaction whose BEGIN failed and never returns it to the pool, which would
+     * count it as busy for good. It goes back here, as broken so that the pool closes it; a second return is harmless.
+     */
+    #returnToPool(error: unknown): never {
+      if (isPoolClient(this)) {
+        const release = this.release.bind(this);
+        this.release = () => undefined;
+        release(error instanceof Error ? error : true);
+      }
+      throw error;
+    }
+
+    #answeredInTime<Result>(sent: Promise<Result>): Promise<Result> {
+      let expired = false;
+      const deadline = setTimeout(() => {
+        expired = true;
+        void this.end().catch(() => undefined);
+      }, limits.statementTimeoutMillis);
+      return sent.then(
+        (result) => {
+          clearTimeout(deadline);
+          return result;
+        },
+        (error: unknown) => {
+          clearTimeout(deadline);
+          if (isClosed()) {
+            throw Object.assign(new Error('The database handle was closed while the statement ran'), { code: CUT_BY_CLOSE, cause: error });
+          }
+          if (expired) {
+            throw Object.assign(new Error(`No answer within ${limits.statementTimeoutMillis} ms`), { code: STATEMENT_DEADLINE_PASSED, cause: error });
+          }
+          // A server that became read-only (a failover demoted it) stays so: the next call must open a new connection,
+          // which the server's address may now lead to the new primary.
+          if (error instanceof Error && 'code' in error && error.code === READ_ONLY_SQL_TRANSACTION) {
+            void this.end().catch(() => undefined);
+          }
+          throw error;
+        },
+      );
+    }
+  };
+}
+
+/** The pool adds `release()` to each client it hands out. */
+function isPoolClient(client: pg.Client): client is pg.Client & pg.PoolClient {
+  return 'release' in client && typeof client.release === 'function';
+}
