@@ -62,6 +62,51 @@ export async function serverOwner(): Promise<ServerOwner | undefined> {
 
 /** Initialises a cluster in a fresh temporary directory and starts it on a free port with `settings` (`-c` values). */
 export async function startEmbeddedPostgres(settings: string[] = []): Promise<EmbeddedPostgres> {
+  const cluster = await createCluster();
+  const port = await freePort();
+  let server: RunningServer;
+  try {
+    server = await startServer(cluster, cluster.dataDir, port, settings);
+  } catch (error) {
+    await rm(cluster.baseDir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    adminUrl: adminUrlOf(port),
+    restart: async () => {
+      await server.stop();
+      server = await startServer(cluster, cluster.dataDir, port, settings);
+    },
+    stop: async () => {
+      await server.stop();
+      await rm(cluster.baseDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cluster initialised by `initdb` and not running: where it is, and who and what runs it. */
+export interface Cluster {
+  /** A temporary directory of the server's user; the cluster is its `data` directory. Remove it when done. */
+  baseDir: string;
+  dataDir: string;
+  owner: ServerOwner | undefined;
+  /** The directory of `initdb` and `postgres`. */
+  bin: string;
+}
+
+/** A `postgres` process, ready for connections. */
+export interface RunningServer {
+  /** Fast shutdown (sessions are rolled back and disconnected); the data directory stays. */
+  stop(): Promise<void>;
+}
+
+/** The superuser URL of the `postgres` database of a server on this port. */
+export function adminUrlOf(port: number): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`;
+}
+
+/** Runs `initdb` in a fresh temporary directory. */
+export async function createCluster(): Promise<Cluster> {
   const owner = await serverOwner();
   const bin = await reachableBinaries(owner);
   const baseDir = await mkdtemp(join(tmpdir(), 'enginecampro-db-pg-'));
@@ -76,71 +121,56 @@ export async function startEmbeddedPostgres(settings: string[] = []): Promise<Em
       throw new EmbeddedPostgresUnavailable(`PostgreSQL must run as user "${USER}" here (we are root), and it cannot enter ${tmpdir()} for its data: ${WHAT_TO_DO}`);
     }
   }
-  // Server messages in English whatever the locale, so the readiness line below can be recognised.
-  const env = { ...process.env, LC_MESSAGES: 'C' };
   try {
     await run(join(bin, 'initdb'), [`--pgdata=${dataDir}`, '--auth=password', `--username=${USER}`, `--pwfile=${passwordFile}`, '--lc-messages=C'], {
       ...owner,
       cwd: baseDir,
-      env,
+      env: SERVER_ENV,
     });
   } catch (error) {
     await rm(baseDir, { recursive: true, force: true });
     throw new Error(`initdb failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  return { baseDir, dataDir, owner, bin };
+}
 
-  const port = await freePort();
-  const launch = async () => {
-    const server = spawn(join(bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], {
-      ...owner,
-      cwd: baseDir,
-      env,
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    // If this process ends without stop(), the server must not outlive it.
-    const stopOnExit = () => server.kill('SIGINT');
-    process.on('exit', stopOnExit);
-    const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
-    try {
-      await new Promise<void>((resolve, reject) => {
-        let log = '';
-        // Reading stderr to the end also keeps a full pipe from blocking the server.
-        server.stderr.on('data', (chunk: Buffer) => {
-          log = (log + chunk.toString()).slice(-4000);
-          if (log.includes('database system is ready to accept connections')) resolve();
-        });
-        server.once('error', reject);
-        void exited.then(() => reject(new Error(`postgres exited before accepting connections: ${log}`)));
+// Server messages in English whatever the locale, so the readiness line below can be recognised.
+const SERVER_ENV = { ...process.env, LC_MESSAGES: 'C' };
+
+/** Starts `postgres` on `dataDir` (the cluster's, or a copy of it) and waits until it accepts connections. */
+export async function startServer(cluster: Cluster, dataDir: string, port: number, settings: string[] = []): Promise<RunningServer> {
+  const server = spawn(join(cluster.bin, 'postgres'), ['-D', dataDir, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])], {
+    ...cluster.owner,
+    cwd: cluster.baseDir,
+    env: SERVER_ENV,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  // If this process ends without stop(), the server must not outlive it.
+  const stopOnExit = () => server.kill('SIGINT');
+  process.on('exit', stopOnExit);
+  const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let log = '';
+      // Reading stderr to the end also keeps a full pipe from blocking the server.
+      server.stderr.on('data', (chunk: Buffer) => {
+        log = (log + chunk.toString()).slice(-4000);
+        if (log.includes('database system is ready to accept')) resolve();
       });
-    } catch (error) {
-      process.off('exit', stopOnExit);
-      throw error;
-    }
-    return async () => {
+      server.once('error', reject);
+      void exited.then(() => reject(new Error(`postgres exited before accepting connections: ${log}`)));
+    });
+  } catch (error) {
+    process.off('exit', stopOnExit);
+    throw error;
+  }
+  return {
+    stop: async () => {
       process.off('exit', stopOnExit);
       if (server.exitCode === null && server.signalCode === null) {
         server.kill('SIGINT'); // fast shutdown: roll back and disconnect the sessions still open
         await exited;
       }
-    };
-  };
-  let shutDown: () => Promise<void>;
-  try {
-    shutDown = await launch();
-  } catch (error) {
-    await rm(baseDir, { recursive: true, force: true });
-    throw error;
-  }
-
-  return {
-    adminUrl: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    restart: async () => {
-      await shutDown();
-      shutDown = await launch();
-    },
-    stop: async () => {
-      await shutDown();
-      await rm(baseDir, { recursive: true, force: true });
     },
   };
 }
@@ -216,7 +246,7 @@ async function isOurs(path: string): Promise<boolean> {
   throw new EmbeddedPostgresUnavailable(`${path} is in the way of a copy of the PostgreSQL binaries (not a directory of ours, or writable by others): remove it.`);
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
