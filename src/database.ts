@@ -5,8 +5,12 @@ import { CallsInFlight, resolveCloseOptions, type CloseOptions } from './connect
 import type { ConnectOptions } from './connection/connect-options.ts';
 import { connectionLimits, createOrmConfig } from './connection/orm-config.ts';
 import { PoolConnections } from './connection/pooled-client.ts';
-import { bindServices, type BoundServices } from './services.ts';
+import { bindServices, runEach, type BoundServices } from './services.ts';
 import { migrate, migrationStatus, rollback, type MigrateOptions, type MigrationStatus, type RollbackOptions } from './migrator/migrator.ts';
+import type { ReplicaStatus } from './replication/replica.ts';
+import { openReplicaSet, type ReplicaSet } from './replication/replica-set.ts';
+import { routedServices } from './replication/routed-services.ts';
+import { openSession, type Session } from './replication/session.ts';
 
 /** A unit of work inside `db.transaction()`: the services bound to its transaction, and its EntityManager. */
 export interface Transaction extends BoundServices {
@@ -26,14 +30,40 @@ export class Database implements BoundServices {
   readonly #calls = new CallsInFlight();
   readonly #connections: PoolConnections | undefined;
   #closing: Promise<void> | undefined;
+  readonly #primary: BoundServices;
+  readonly #replicas: ReplicaSet | undefined;
 
-  /** `connections`: the client class of the ORM's pool (`createOrmConfig`), whose connections `close()` ends. */
-  constructor(orm: MikroORM, connections?: PoolConnections) {
+  /**
+   * `connections`: the client class of the ORM's pool (`createOrmConfig`), whose connections `close()` ends.
+   * `replicas`: where plain reads may go instead of `orm`'s server (`connect({ replicas })`).
+   */
+  constructor(orm: MikroORM, connections?: PoolConnections, replicas?: ReplicaSet) {
     this.orm = orm;
     this.#connections = connections;
+    this.#replicas = replicas;
     // The service functions only run SQL: they never load entities into an EntityManager or keep any state in it, so
     // every call outside a transaction can share one, and skip the cost of a fork (an identity map, a unit of work).
-    ({ users: this.users, projects: this.projects, cams: this.cams } = bindServices(orm.em.fork(), (call) => this.#calls.run(() => mappingErrors(call))));
+    this.#primary = bindServices(orm.em.fork());
+    ({ users: this.users, projects: this.projects, cams: this.cams } = this.#counted(replicas ? routedServices(this.#primary, replicas) : this.#primary));
+  }
+
+  /** The services with each call counted as running, for `close()`, and its failure a `DataAccessError`. */
+  #counted(services: BoundServices): BoundServices {
+    return runEach(services, (call) => this.#calls.run(() => mappingErrors(call)));
+  }
+
+  /**
+   * The services for one flow of work (a request, a user's actions) whose reads never miss its own earlier writes,
+   * even when they go to a replica. Without replicas, the same as `db` itself.
+   */
+  session(): Session {
+    const session = openSession(this.#primary, this.#replicas, (work) => this.transaction(work));
+    return { ...session, ...this.#counted(session) };
+  }
+
+  /** What the probes know of each replica (none without replicas). */
+  replicaStatus(): ReplicaStatus[] {
+    return this.#replicas?.status() ?? [];
   }
 
   /**
@@ -107,6 +137,7 @@ export class Database implements BoundServices {
   async #shutDown(graceMillis: number): Promise<void> {
     await this.#calls.close(graceMillis);
     this.#connections?.endAll();
+    await this.#replicas?.close();
     await this.orm.close();
   }
 }
@@ -117,5 +148,6 @@ export class Database implements BoundServices {
  */
 export function connect(options: ConnectOptions = {}): Database {
   const connections = new PoolConnections(connectionLimits(options));
-  return new Database(new MikroORM(createOrmConfig(options, connections)), connections);
+  const orm = new MikroORM(createOrmConfig(options, connections));
+  return new Database(orm, connections, openReplicaSet(orm, options));
 }

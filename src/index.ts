@@ -6,6 +6,9 @@ export type { ConnectOptions } from './connection/connect-options.ts';
 export type { CloseOptions } from './connection/calls-in-flight.ts';
 export type { SslMode, SslOption } from './connection/ssl.ts';
 export type { ConnectionReport } from './connection/check-connection.ts';
+export type { Session } from './replication/session.ts';
+export type { ReplicaOptions } from './replication/replica-set.ts';
+export type { ReplicaStatus } from './replication/replica.ts';
 
 // Migrations
 export { migrate, migrationStatus, rollback } from './migrator/migrator.ts';

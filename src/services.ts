@@ -33,6 +33,19 @@ export type CallRunner = <T>(call: () => Promise<T>) => Promise<T>;
 
 const runNow: CallRunner = (call) => call();
 
+/** The same services, each call made through `run`. */
+export function runEach(services: BoundServices, run: CallRunner): BoundServices {
+  return { users: throughRunner(services.users, run), projects: throughRunner(services.projects, run), cams: throughRunner(services.cams, run) };
+}
+
+function throughRunner<Service extends object>(service: Service, run: CallRunner): Service {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(service)) {
+    if (typeof fn === 'function') wrapped[name] = (...args: unknown[]) => run(() => fn(...args));
+  }
+  return wrapped as Service;
+}
+
 /** Binds every service function to `em`: each call on the result is the function called with `em` first, by `run`. */
 export function bindServices(em: EntityManager, run: CallRunner = runNow): BoundServices {
   return { users: bind(users, em, run), projects: bind(projects, em, run), cams: bind(cams, em, run) };

@@ -8,7 +8,7 @@ import { SSL_MODES } from './ssl.ts';
  * The options of `connect()`. Defaults suit a serverless or small service: few connections, closed when idle, and
  * a bounded wait for a connection, so a cold start against an unreachable database fails in seconds.
  */
-export const connectOptionsSchema = z.strictObject({
+const serverOptionsSchema = z.strictObject({
   /** `postgres://user:password@host:5432/database?sslmode=require`. Falls back to `DATABASE_URL`. */
   url: z.string().min(1).optional(),
   /**
@@ -50,6 +50,26 @@ export const connectOptionsSchema = z.strictObject({
   /** Shown in `pg_stat_activity`. Default `enginecampro-db`, or `application_name` from the URL. */
   applicationName: z.string().min(1).max(63).optional(),
 });
+
+/** One read replica: its URL, or its URL and what differs from the primary (the rest, schema and logging too, is the same). */
+const replicaSchema = z.union([
+  z.string().min(1),
+  serverOptionsSchema.pick({ pool: true, connectTimeoutMillis: true, ssl: true, applicationName: true }).partial().extend({ url: z.string().min(1) }),
+]);
+
+export const connectOptionsSchema = serverOptionsSchema
+  .extend({
+    /** Read replicas of the primary (`url`): plain reads outside a transaction go to one that is fresh enough. */
+    replicas: z.array(replicaSchema).default([]),
+    /** The oldest data a plain read may see, in milliseconds behind the primary. Default 1,000 ms. */
+    maxReplicaLagMillis: z.int().positive().default(1_000),
+    /** How often every replica's progress is checked. Default a quarter of `maxReplicaLagMillis`. */
+    replicaProbeIntervalMillis: z.int().positive().optional(),
+  })
+  .refine((options) => (options.replicaProbeIntervalMillis ?? 0) < options.maxReplicaLagMillis, {
+    message: 'replicaProbeIntervalMillis must be less than maxReplicaLagMillis, or no replica would ever be fresh enough',
+    path: ['replicaProbeIntervalMillis'],
+  });
 
 export type ConnectOptions = z.input<typeof connectOptionsSchema>;
 export type ResolvedConnectOptions = z.output<typeof connectOptionsSchema>;

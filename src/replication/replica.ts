@@ -1,0 +1,100 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { redactDatabaseUrl } from '../connection/database-url.ts';
+import { bindServices, type BoundServices } from '../services.ts';
+import { parseLsn, type PrimaryProgress } from './primary-progress.ts';
+
+/** What the last probe of a replica found, for whoever watches the replicas (`db.replicaStatus()`). */
+export interface ReplicaStatus {
+  /** The replica's URL, password masked. */
+  url: string;
+  /** Whether plain reads may go to it now: reachable, a standby, and fresh within `maxReplicaLagMillis`. */
+  inRotation: boolean;
+  /** Whether its last probe (or read) reached it; `false` before the first probe. */
+  reachable: boolean;
+  /** How far behind the data it is known to hold may be, in milliseconds; `null` when nothing is shown. */
+  stalenessMillis: number | null;
+  /** WAL bytes between the primary's position at the last probe and what the replica has replayed; `null` if unknown. */
+  lagBytes: number | null;
+  /** The server's own `now() - pg_last_xact_replay_timestamp()`, in milliseconds: informative, as it compares two clocks. */
+  replayDelayMillis: number | null;
+}
+
+interface ProbeRow {
+  replayed: string | null;
+  replay_delay_millis: number | null;
+}
+
+/** One read replica: its own MikroORM (and pool), the services bound to it, and what the probes know of it. */
+export class Replica {
+  readonly orm: MikroORM;
+  readonly services: BoundServices;
+  readonly #url: string;
+  readonly #em: EntityManager;
+  #reachable = false;
+  #freshAsOf = -Infinity;
+  #replayed: bigint | undefined;
+  #replayDelayMillis: number | null = null;
+  #probing = false;
+
+  constructor(orm: MikroORM, url: string) {
+    this.orm = orm;
+    this.#url = redactDatabaseUrl(url);
+    // As for the primary: service calls keep no state in the EntityManager, so one fork serves every call.
+    this.#em = orm.em.fork();
+    this.services = bindServices(this.#em);
+  }
+
+  /** Whether a read that must not see data from before `notBefore`, nor older than `maxLagMillis`, may come here. */
+  serves(now: number, maxLagMillis: number, notBefore: number): boolean {
+    return this.#reachable && now - this.#freshAsOf <= maxLagMillis && this.#freshAsOf > notBefore;
+  }
+
+  /** Whether it answered its last probe, however stale it is. */
+  get reachable(): boolean {
+    return this.#reachable;
+  }
+
+  /** The moment (monotonic clock) before which it is known to hold every commit of the primary. */
+  get freshAsOf(): number {
+    return this.#freshAsOf;
+  }
+
+  /** A read failed here: out of rotation until a probe shows it reachable and caught up again. */
+  failed(): void {
+    this.#reachable = false;
+  }
+
+  /** Reads how far it has replayed; skipped while its previous probe is still waiting for an answer. */
+  async probe(progress: PrimaryProgress): Promise<void> {
+    if (this.#probing) return;
+    this.#probing = true;
+    try {
+      const [row] = await this.#em.execute<ProbeRow[]>(
+        `select pg_last_wal_replay_lsn()::text as replayed,
+                (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::float8 as replay_delay_millis`,
+      );
+      // A server that is not a standby has no replay position: it may be a promoted former replica, on a history
+      // of its own. Never read from it.
+      this.#reachable = row?.replayed != null;
+      this.#replayed = row?.replayed == null ? undefined : parseLsn(row.replayed);
+      this.#freshAsOf = this.#replayed === undefined ? -Infinity : progress.freshAsOf(this.#replayed);
+      this.#replayDelayMillis = row?.replay_delay_millis ?? null;
+    } catch {
+      this.#reachable = false;
+    } finally {
+      this.#probing = false;
+    }
+  }
+
+  status(now: number, maxLagMillis: number, progress: PrimaryProgress): ReplicaStatus {
+    const latest = progress.latest();
+    return {
+      url: this.#url,
+      inRotation: this.serves(now, maxLagMillis, -Infinity),
+      reachable: this.#reachable,
+      stalenessMillis: Number.isFinite(this.#freshAsOf) ? now - this.#freshAsOf : null,
+      lagBytes: latest !== undefined && this.#replayed !== undefined ? Math.max(0, Number(latest - this.#replayed)) : null,
+      replayDelayMillis: this.#replayDelayMillis,
+    };
+  }
+}
