@@ -10,6 +10,7 @@ import { makeWriteInputs } from './data/write-inputs.ts';
 import { openLibraries } from './libraries/index.ts';
 import { LIBRARY_NAMES, type BenchLibrary, type LibraryName } from './libraries/library.ts';
 import { measureMemory, type MemoryMeasurement } from './measure/memory.ts';
+import { measureReplicas } from './measure/replicas.ts';
 import { measureTracing, type TracingResult } from './measure/tracing.ts';
 import { merge, percentile, runSlice, TurnCounter, type Measurement } from './measure/timing.ts';
 import { verify, type Verification } from './measure/verify.ts';
@@ -68,6 +69,8 @@ try {
     log(`${mode.name} tracing of ${TRACING_SCENARIO}: ${costs.map((m) => `${m.variant} ${m.medianMs.toFixed(3)} ms ${m.ratioToUntraced.toFixed(3)}×`).join(', ')}`);
   }
 
+  const replicas = await measureReplicas(config, log);
+  log('unavailable' in replicas ? `replicas cannot run here: ${replicas.unavailable}` : `replicas: ${replicas.map((r) => `${r.setup} ${r.opsPerSecond.toFixed(0)} reads/s`).join(', ')}`);
   const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => !unavailable.some((u) => u.name === name)));
   const report: BenchResults = {
     date: new Date().toISOString(),
@@ -82,6 +85,7 @@ try {
     unavailable,
     results,
     memory,
+    replicas,
     tracing,
     statementTexts: verification!.statementTexts,
   };
@@ -170,6 +174,9 @@ function method(config: BenchConfig): Record<string, string> {
     memory:
       `each bulk scenario of each library in a child process of its own: load, connect, one small query, gc, reset the peak RSS ` +
       `(Linux /proc/self/clear_refs), then ${config.memoryOperations} operation(s); peak = process.resourceUsage().maxRSS at the end`,
+    replicas:
+      `ours alone, on an embedded primary and a streaming replica of its own (fsync off on both): db.projects.get(…, { withCams: true }) by 8 callers, ` +
+      `a pool of 4 per server, primary alone against primary + replica (reads go to the replica), ${config.rounds} rounds of ${config.sliceMillis * 4} ms each, alternating`,
     tracing:
       `ours alone, on a pool of its own, in ${TRACING_SCENARIO}: the service function called directly (untraced, as before tracing), the traced call with nobody subscribed, and with a ` +
       `subscriber on all five events that times each call (a start time in a WeakMap, a duration at asyncEnd); the same warm-up, ${config.rounds} rounds and rotation as the libraries`,

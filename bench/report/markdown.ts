@@ -46,6 +46,20 @@ export function renderMarkdown(results: BenchResults): string {
     push('');
   }
 
+  push('## Read replicas', '');
+  if ('unavailable' in results.replicas) {
+    push(`Not measured: ${results.replicas.unavailable}`, '');
+  } else {
+    push(
+      'Ours alone, 8 callers reading a project with its cams; both servers on this machine, so the replica adds no CPU: this shows the cost of routing, not the gain of a second machine.',
+      '',
+      '| setup | reads/s | median | p99 | reads |',
+      '| --- | ---: | ---: | ---: | ---: |',
+    );
+    for (const row of results.replicas) push(`| ${row.setup} | ${rate(row.opsPerSecond)} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${row.operations} |`);
+    push('');
+  }
+
   push(
     '## Cost of tracing',
     '',

@@ -1,5 +1,6 @@
 import type { LibraryName } from '../libraries/library.ts';
 import type { MemoryMeasurement } from '../measure/memory.ts';
+import type { ReplicaResult } from '../measure/replicas.ts';
 import type { TracingResult } from '../measure/tracing.ts';
 import type { Machine } from './machine.ts';
 
@@ -31,6 +32,8 @@ export interface BenchResults {
   unavailable: { name: LibraryName; reason: string }[];
   results: ScenarioResult[];
   memory: MemoryMeasurement[];
+  /** Ours alone: read throughput against a primary alone and against a primary with one streaming replica. */
+  replicas: ReplicaResult[] | { unavailable: string };
   /** A hot call untraced, traced with nobody subscribed, and traced with a subscriber. */
   tracing: TracingResult[];
   /** The statements each library sent for one operation, for whoever wants to see why a number is what it is. */
