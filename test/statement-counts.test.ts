@@ -70,9 +70,12 @@ describe('writes: one statement each unless a transaction is needed', () => {
     expect(await count(() => db().projects.delete(small.userId, id))).toBe(1);
   });
 
-  it('projects.import of 1,000 cams: 1', async () => {
+  it('projects.import of 1,000 cams: 1; of 2,100: BEGIN, the project with 1,000, 2 more, COMMIT', async () => {
     const document = await db().projects.export(large.userId, large.projectId);
     expect(await count(() => db().projects.import(small.userId, document))).toBe(1);
+    const cams = Array.from({ length: 2100 }, () => camInput({ profilePoints: undefined, lift: 10 }));
+    const { statements } = await statementsOf(() => db().projects.import(small.userId, { ...document, project: { ...document.project, cams } }));
+    expect(statements.map(firstKeyword)).toEqual(['begin', 'with', 'insert', 'insert', 'commit']);
   });
 
   it('cams.create, update (with expectedVersion too), delete: 1 each', async () => {

@@ -6,8 +6,9 @@ import { inTransaction } from '../common/transaction.ts';
 import { addToLoadedCollection, flushPending, forgetDeleted, held, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Project } from '../project/project.entity.ts';
+import { camBatches } from './cam-batches.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamRepository, CamRow, CamValues } from './cam.repository.ts';
+import type { CamRepository, CamRow } from './cam.repository.ts';
 import {
   camInputSchema,
   camListOptionsSchema,
@@ -25,9 +26,6 @@ import { analyzeProfile, maxLiftOf } from './profile-analysis.ts';
 
 /** The most cams one `createMany` call takes. */
 export const MAX_CAMS_PER_CALL = 10_000;
-/** Cams per INSERT statement (five parameters each), and points: a statement stays in the tens of megabytes. */
-const BATCH_CAMS = 1000;
-const BATCH_POINTS = 500_000;
 const CAM_ORDERING = 'id:asc';
 /** Every statement on cams reads the user's project too. */
 const TOUCHED = [Cam, Project];
@@ -49,7 +47,7 @@ export async function create(em: EntityManager, userId: string, projectId: numbe
 export async function createMany(em: EntityManager, userId: string, projectId: number, inputs: CamInput[]): Promise<CamSummaryDto[]> {
   const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const cams = parseInput(camInputsSchema, inputs);
-  const batches = toBatches(cams);
+  const batches = camBatches(cams);
   await flushPending(em, TOUCHED);
   const insertAll = async (unit: EntityManager) => {
     const created: CamSummaryDto[] = [];
@@ -142,22 +140,4 @@ function camData(row: CamSummaryDto, profilePoints?: CamRow['profilePoints']) {
 
 function notFound(entity: 'Project' | 'Cam', id: number): never {
   throw new NotFoundError(entity, id);
-}
-
-function toBatches(cams: CamValues[]): CamValues[][] {
-  const batches: CamValues[][] = [];
-  let current: CamValues[] = [];
-  let points = 0;
-  for (const cam of cams) {
-    const size = cam.profilePoints?.length ?? 0;
-    if (current.length === BATCH_CAMS || (current.length > 0 && points + size > BATCH_POINTS)) {
-      batches.push(current);
-      current = [];
-      points = 0;
-    }
-    current.push(cam);
-    points += size;
-  }
-  batches.push(current);
-  return batches;
 }

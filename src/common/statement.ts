@@ -24,21 +24,26 @@ const builder = new Kysely<Tables>({
   },
 });
 
-/** Stands in for a value bound at each run: compiled into a `$n` placeholder like any value. */
+/** Stands in for a value bound at each run, read from that run's parameters: compiled into a `$n` placeholder like any value. */
 class Placeholder {
-  readonly name: string;
-  constructor(name: string) {
-    this.name = name;
+  readonly read: (params: Record<string, unknown>) => unknown;
+  constructor(read: (params: Record<string, unknown>) => unknown) {
+    this.read = read;
   }
 }
 
 type StatementParams = object;
+/** The parameters that are lists of rows (`{ cams: CamRow[] }`): a statement may bind each field of each row. */
+type ListName<Params> = { [Name in keyof Params]: Params[Name] extends ReadonlyArray<object> ? Name : never }[keyof Params] & string;
+type ItemOf<List> = List extends ReadonlyArray<infer Item> ? Item : never;
 
 /** What a statement is built from: the tables in the EntityManager's schema, and placeholders for its parameters. */
 export interface StatementBuilder<Params extends StatementParams> {
   db: Kysely<Tables>;
   /** The value of `params[name]` at each run. Cast it in SQL where PostgreSQL cannot infer its type. */
   param<Name extends keyof Params & string>(name: Name): RawBuilder<Params[Name]>;
+  /** The value of `params[list][index][field]` at each run: a statement built for lists of one length (multi-row VALUES). */
+  item<List extends ListName<Params>, Field extends keyof ItemOf<Params[List]> & string>(list: List, index: number, field: Field): RawBuilder<ItemOf<Params[List]>[Field]>;
 }
 
 /**
@@ -52,7 +57,7 @@ export interface StatementEffect {
 
 interface Prepared<Row> {
   compiled: CompiledQuery<Row>;
-  /** Each `$n` of the SQL: the name of a parameter, or a value fixed when the statement was built. */
+  /** Each `$n` of the SQL: a parameter read at each run, or a value fixed when the statement was built. */
   slots: ReadonlyArray<Placeholder | { value: unknown }>;
 }
 
@@ -74,14 +79,14 @@ export class Statement<Params extends StatementParams, Row> {
   /** Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. */
   run(em: EntityManager, schema: string, params: Params): Promise<Row[]> {
     const { compiled, slots } = this.#prepared(schema);
-    const values = slots.map((slot) => (slot instanceof Placeholder ? (params as Record<string, unknown>)[slot.name] : slot.value));
+    const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
     return execute(em, { ...compiled, parameters: values }, this.#effect);
   }
 
   #prepared(schema: string): Prepared<Row> {
     let prepared = this.#bySchema.get(schema);
     if (!prepared) {
-      const compiled = this.#build({ db: builder.withSchema(schema), param }).compile();
+      const compiled = this.#build({ db: builder.withSchema(schema), param, item }).compile();
       const slots = compiled.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
       prepared = { compiled, slots };
       this.#bySchema.set(schema, prepared);
@@ -91,36 +96,39 @@ export class Statement<Params extends StatementParams, Row> {
 }
 
 function param<T>(name: string): RawBuilder<T> {
-  return sql<T>`${new Placeholder(name)}`;
+  return sql<T>`${new Placeholder((params) => params[name])}`;
+}
+
+function item<T>(list: string, index: number, field: string): RawBuilder<T> {
+  return sql<T>`${new Placeholder((params) => (params[list] as Record<string, unknown>[])[index]![field])}`;
 }
 
 /**
- * Statements whose shape depends on the call (which filters, which fields a patch sets): one compiled `Statement`
- * per shape, the shape named by `keyOf`. The number of shapes is bounded by the options a call can combine.
+ * Statements whose shape depends on the call (which filters, which fields a patch sets, how many rows an insert
+ * carries): one compiled `Statement` per shape, the shape named by `keyOf`. Where the options a call can combine bound
+ * the shapes, all are kept; where they do not (row counts), `maxShapes` keeps the most recently used ones, so repeated
+ * shapes (full batches) are compiled once and the others cost one compilation each, as before any cache.
  */
 export function statementsByShape<Shape, Params extends StatementParams, Row>(
   keyOf: (shape: Shape) => string,
   build: (builder: StatementBuilder<Params>, shape: Shape) => Compilable<Row>,
-  effect: StatementEffect = {},
+  options: StatementEffect & { maxShapes?: number } = {},
 ): (shape: Shape) => Statement<Params, Row> {
+  const { maxShapes = Infinity, ...effect } = options;
   const statements = new Map<string, Statement<Params, Row>>();
   return (shape) => {
     const key = keyOf(shape);
     let statement = statements.get(key);
-    if (!statement) {
+    if (statement) {
+      // A Map iterates in insertion order: moving a used shape to the end leaves the least recently used first.
+      statements.delete(key);
+    } else {
       statement = new Statement((builder) => build(builder, shape), effect);
-      statements.set(key, statement);
+      if (statements.size >= maxShapes) statements.delete(statements.keys().next().value!);
     }
+    statements.set(key, statement);
     return statement;
   };
-}
-
-/**
- * Builds, compiles and runs a statement whose shape is new at every call (a multi-row insert of N rows). For bulk
- * statements only, where compiling is small next to the rows it carries.
- */
-export function runOnce<Row>(em: EntityManager, schema: string, build: (db: Kysely<Tables>) => Compilable<Row>, effect: StatementEffect = {}): Promise<Row[]> {
-  return execute(em, build(builder.withSchema(schema)).compile(), effect);
 }
 
 /**

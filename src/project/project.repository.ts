@@ -1,5 +1,5 @@
 import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely';
-import { camsOfProject, camSummaryShape, camValues } from '../cam/cam.repository.ts';
+import { camRow, camsOfProject, camSummaryShape, camValues, type CamRowValues } from '../cam/cam.repository.ts';
 import type { CamSummaryDto } from '../cam/cam.schemas.ts';
 import type { CursorPosition } from '../common/pagination.ts';
 import { float8, isoTimestamp, jsonArrayOr, selection } from '../common/sql-expressions.ts';
@@ -172,6 +172,38 @@ const duplicateOwned = new Statement<{ userId: string; projectId: number; name: 
   { createsRows: true },
 );
 
+/**
+ * A project and its cams in one statement, compiled once per number of cams. The cams are a cross join of the one
+ * new project with the VALUES, which PostgreSQL can only run as a nested loop: the rows reach the INSERT in the
+ * order given, and take their serial ids in that order, without a sort.
+ */
+const insertWithCams = statementsByShape<number, { userId: string; name: string; description: string | null; cams: CamRowValues[] }, ProjectWithCamsDto>(
+  String,
+  ({ db, param, item }, count) =>
+    db
+      .with('project', (db) =>
+        db
+          .insertInto('projects')
+          .values({ user_id: param('userId'), name: param('name'), description: param('description') })
+          .returning((eb) => selection(projectShape(eb))),
+      )
+      .with('written', (db) =>
+        db
+          .insertInto('cams')
+          .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+          .expression(
+            db
+              .selectFrom(['project', camValues(item, 'cams', count)])
+              .select(['project.id', 'input.name', 'input.camType', 'input.lift', 'input.duration', 'input.profilePoints']),
+          )
+          .returning((eb) => selection(camSummaryShape(eb))),
+      )
+      .selectFrom('project')
+      .selectAll('project')
+      .select(writtenCams().as('cams')),
+  { createsRows: true, maxShapes: 8 },
+);
+
 type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
 /**
  * The project and its cams with their profiles, as the export document holds them. Read as one row per cam: for a
@@ -248,31 +280,8 @@ export class ProjectRepository extends Repository<Project> {
 
   /** Creates a project with all its cams in one statement: atomic without a transaction. */
   async insertWithCams(userId: string, project: ExportedProject): Promise<ProjectWithCamsDto> {
-    const [created] = await this.runOnce<ProjectWithCamsDto>((db) =>
-      db
-        .with('project', (db) =>
-          db
-            .insertInto('projects')
-            .values({ user_id: userId, name: project.name, description: project.description })
-            .returning((eb) => selection(projectShape(eb))),
-        )
-        .with('written', (db) =>
-          db
-            .insertInto('cams')
-            .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
-            .expression(
-              db
-                .selectFrom(['project', camValues(project.cams)])
-                .select(['project.id', 'input.name', 'input.camType', 'input.lift', 'input.duration', 'input.profilePoints'])
-                .orderBy('input.ordinality'),
-            )
-            .returning((eb) => selection(camSummaryShape(eb))),
-        )
-        .selectFrom('project')
-        .selectAll('project')
-        .select(writtenCams().as('cams')),
-      { createsRows: true },
-    );
+    const { name, description, cams } = project;
+    const [created] = await this.run(insertWithCams(cams.length), { userId, name, description, cams: cams.map(camRow) });
     return created!;
   }
 }

@@ -1,9 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
+import { inTransaction } from '../common/transaction.ts';
 import { addToLoadedCollection, flushPending, forgetDeleted, held, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
+import { camBatches } from '../cam/cam-batches.ts';
 import { Cam } from '../cam/cam.entity.ts';
+import type { CamRepository } from '../cam/cam.repository.ts';
 import { User } from '../user/user.entity.ts';
 import { Project } from './project.entity.ts';
 import type { ProjectRepository } from './project.repository.ts';
@@ -26,6 +29,7 @@ import {
 } from './project.schemas.ts';
 
 const repository = (em: EntityManager) => em.getRepository<Project, ProjectRepository>(Project);
+const camRepository = (em: EntityManager) => em.getRepository<Cam, CamRepository>(Cam);
 
 export async function create(em: EntityManager, userId: string, input: ProjectInput): Promise<ProjectDto> {
   const owner = parseArgument(userIdSchema, userId, 'userId');
@@ -106,12 +110,21 @@ async function exportProject(em: EntityManager, userId: string, projectId: numbe
   return { format: PROJECT_DOCUMENT_FORMAT, version: PROJECT_DOCUMENT_VERSION, exportedAt: new Date().toISOString(), project: exported };
 }
 
-/** Validates the whole document first, then creates the project with all its cams in one statement. */
+/**
+ * Validates the whole document first, then creates the project with its cams: in one statement up to a thousand
+ * cams, beyond that in one transaction of a statement per thousand (as `cams.createMany`).
+ */
 async function importProject(em: EntityManager, userId: string, document: unknown): Promise<ProjectWithCamsDto> {
   const owner = parseArgument(userIdSchema, userId, 'userId');
   const { project } = parseInput(projectDocumentSchema, document);
+  const [first, ...rest] = camBatches(project.cams);
   await flushPending(em, [Project, User]);
-  return adopted(em, await repository(em).insertWithCams(owner, project));
+  const insertAll = async (unit: EntityManager) => {
+    const created = await repository(unit).insertWithCams(owner, { ...project, cams: first! });
+    for (const batch of rest) created.cams.push(...(await camRepository(unit).insertManyIntoOwnedProject(owner, created.id, batch)));
+    return created;
+  };
+  return adopted(em, await (rest.length === 0 ? insertAll(em) : inTransaction(em, insertAll)));
 }
 export { exportProject as export, importProject as import };
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { camSchema, camSummarySchema, ConflictError, NotFoundError, ValidationError } from '../../src/index.ts';
 import { camInput, createUserWithProject, lobeProfile } from '../support/fixtures.ts';
+import { refusingCamsNamed } from '../support/refusing-cams.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const database = useTestDatabase();
@@ -42,9 +43,13 @@ describe('cams.create and cams.get', () => {
 describe('cams.createMany', () => {
   it('creates all cams in input order, without their profiles in the result', async () => {
     const { user, project } = await createUserWithProject(database.db);
-    const inputs = Array.from({ length: 120 }, (_, i) => camInput({ name: `Lobe ${i}`, camType: i % 2 ? 'exhaust' : 'intake' }));
+    // Names in no order a sort could restore: only the input order gives this sequence.
+    const inputs = Array.from({ length: 120 }, (_, i) => camInput({ name: `Lobe ${(i * 37) % 120}`, camType: i % 2 ? 'exhaust' : 'intake' }));
     const created = await database.db.cams.createMany(user.id, project.id, inputs);
     expect(created.map((cam) => cam.name)).toEqual(inputs.map((input) => input.name));
+    // Ids follow the input too, so a list (by id) reads the cams back in the order they were given.
+    expect(created.map((cam) => cam.id)).toEqual(created.map((cam) => cam.id).sort((a, b) => a - b));
+    expect((await database.db.cams.list(user.id, project.id, { limit: 200 })).items.map((cam) => cam.name)).toEqual(inputs.map((input) => input.name));
     expect(created.every((cam) => camSummarySchema.safeParse(cam).success && cam.hasProfile)).toBe(true);
     expect((await database.db.cams.get(user.id, created[119]!.id)).profilePoints).toEqual(inputs[119]!.profilePoints);
   });
@@ -60,10 +65,17 @@ describe('cams.createMany', () => {
 
   it('splits thousands of cams into a few statements and stays all-or-nothing', async () => {
     const { user, project } = await createUserWithProject(database.db);
-    const inputs = Array.from({ length: 2100 }, (_, i) => camInput({ name: `Bulk ${i}`, profilePoints: undefined, lift: 10 }));
+    const inputs = Array.from({ length: 2100 }, (_, i) => camInput({ name: `Bulk ${(i * 11) % 2100}`, profilePoints: undefined, lift: 10 }));
     const created = await database.db.cams.createMany(user.id, project.id, inputs);
-    expect(created).toHaveLength(2100);
+    expect(created.map((cam) => cam.name)).toEqual(inputs.map((input) => input.name));
     expect(new Set(created.map((cam) => cam.id)).size).toBe(2100);
+
+    // The database refuses the last cam, in the third statement: the 2,000 written before it go too.
+    const { project: other } = await createUserWithProject(database.db);
+    await refusingCamsNamed(database.url, inputs.at(-1)!.name, async () => {
+      await expect(database.db.cams.createMany(other.userId, other.id, inputs)).rejects.toThrow(/refused in the test/);
+    });
+    expect((await database.db.cams.list(other.userId, other.id)).items).toEqual([]);
   });
 
   it('refuses an empty list', async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, PROJECT_DOCUMENT_FORMAT, projectDocumentSchema, ValidationError } from '../../src/index.ts';
 import { camInput, createUser, createUserWithProject, lobeProfile } from '../support/fixtures.ts';
+import { refusingCamsNamed } from '../support/refusing-cams.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const database = useTestDatabase();
+
 
 describe('projects.export', () => {
   it('writes a versioned, self-describing document with every cam and profile', async () => {
@@ -68,12 +70,28 @@ describe('projects.import', () => {
     await expect(database.db.projects.import(user.id, document)).rejects.toBeInstanceOf(ValidationError);
   });
 
-  it('imports a project with a thousand cams in one statement', async () => {
+  it('imports a project with a thousand cams in one statement, in the order of the document', async () => {
     const user = await createUser(database.db, 'bulk');
-    const cams = Array.from({ length: 1000 }, (_, i) => camInput({ name: `Lobe ${i}` }));
+    // Names in no order a sort could restore: only the document's order gives this sequence.
+    const cams = Array.from({ length: 1000 }, (_, i) => camInput({ name: `Lobe ${(i * 389) % 1000}` }));
     const document = { format: PROJECT_DOCUMENT_FORMAT, version: 1, exportedAt: new Date().toISOString(), project: { name: 'Catalogue', description: null, cams } };
     const imported = await database.db.projects.import(user.id, document);
-    expect(imported.cams).toHaveLength(1000);
-    expect(imported.cams.at(-1)!.name).toBe('Lobe 999');
+    expect(imported.cams.map((cam) => cam.name)).toEqual(cams.map((cam) => cam.name));
+    expect((await database.db.projects.export(user.id, imported.id)).project.cams.map((cam) => cam.name)).toEqual(cams.map((cam) => cam.name));
+  });
+
+  it('imports thousands of cams in input order, in one transaction: none of them, nor the project, when a statement fails', async () => {
+    const user = await createUser(database.db, 'many');
+    const cams = Array.from({ length: 2500 }, (_, i) => camInput({ name: `Lobe ${(i * 7) % 2500}`, profilePoints: undefined, lift: 10 }));
+    const document = (name: string) => ({ format: PROJECT_DOCUMENT_FORMAT, version: 1, exportedAt: new Date().toISOString(), project: { name, description: null, cams } });
+    const imported = await database.db.projects.import(user.id, document('Big catalogue'));
+    expect(imported.cams.map((cam) => cam.name)).toEqual(cams.map((cam) => cam.name));
+
+    // The database refuses the last cam, in the third statement: the project and the 2,000 cams before it go too.
+    await refusingCamsNamed(database.url, 'Lobe 2493', async () => {
+      await expect(database.db.projects.import(user.id, document('Refused catalogue'))).rejects.toThrow(/refused in the test/);
+    });
+    const { items } = await database.db.projects.list(user.id);
+    expect(items.map((project) => project.name)).toEqual(['Big catalogue']);
   });
 });
