@@ -1,6 +1,7 @@
 /**
  * How big the data set is and how long each measurement runs: `--quick` trades precision (fewer users, rounds and
- * operations, bulk writes of 250 cams instead of 1,000) for a run under two minutes.
+ * operations, bulk work on 100 and 250 cams instead of 100, 1,000 and 10,000) for a run of a few minutes.
+ * `--scenario <id prefix>` runs only the scenarios whose id starts with it (e.g. `create-many`).
  */
 export interface BenchConfig {
   quick: boolean;
@@ -10,8 +11,10 @@ export interface BenchConfig {
   /** Projects of the one user whose list is paged, and cams of the one project whose cams are listed and exported. */
   largeUserProjects: number;
   largeProjectCams: number;
-  /** Cams per `createMany` call. */
-  bulkCams: number;
+  /** Cams per bulk operation (createMany, export, import): each size is a scenario of its own. */
+  bulkSizes: readonly number[];
+  /** Only the scenarios whose id starts with this, when given: a partial run, never written as the full results. */
+  scenarioPrefix: string | undefined;
   /** Rounds per scenario: in each, every library runs once, in an order that rotates from round to round. */
   rounds: number;
   /** Rounds of the bulk scenarios, whose operations take up to seconds. */
@@ -26,19 +29,21 @@ export interface BenchConfig {
 
 export function configFromArguments(args: readonly string[]): BenchConfig {
   const quick = args.includes('--quick');
+  const scenarioAt = args.indexOf('--scenario');
   return {
     quick,
     users: quick ? 1_000 : 10_000,
     projectsPerUser: 2,
     largeUserProjects: 1_000,
     largeProjectCams: 1_000,
-    // Eight concurrent bulk writes of 1,000 cams per library alone take a minute: a quick run writes 250 at a time.
-    bulkCams: quick ? 250 : 1_000,
+    // Eight concurrent bulk writes of 10,000 cams per library take minutes: a quick run writes 250 at most.
+    bulkSizes: quick ? [100, 250] : [100, 1_000, 10_000],
+    scenarioPrefix: scenarioAt === -1 ? undefined : args[scenarioAt + 1],
     rounds: quick ? 2 : 5,
     bulkRounds: quick ? 1 : 3,
     sliceMillis: quick ? 60 : 250,
     warmupOperations: quick ? 8 : 16,
-    memoryOperations: quick ? 1 : 3,
+    memoryOperations: 1,
   };
 }
 

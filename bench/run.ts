@@ -7,8 +7,8 @@ import pg from 'pg';
 import { configFromArguments, MODES, type BenchConfig, type BenchMode } from './config.ts';
 import { seed, type BenchData } from './data/seed.ts';
 import { makeWriteInputs } from './data/write-inputs.ts';
-import { openLibraries } from './libraries/index.ts';
-import { LIBRARY_NAMES, type BenchLibrary, type LibraryName } from './libraries/library.ts';
+import { firstCall, openLibraries } from './libraries/index.ts';
+import { LIBRARY_NAMES, type AnyLibrary, type LibraryName } from './libraries/library.ts';
 import { measureMemory, type MemoryMeasurement } from './measure/memory.ts';
 import { measureReplicas } from './measure/replicas.ts';
 import { measureTracing, type TracingResult } from './measure/tracing.ts';
@@ -19,7 +19,7 @@ import { describeMachine, installedVersions } from './report/machine.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import type { BenchResults, ScenarioResult } from './report/results.ts';
 import { renderRatioChart } from './report/svg.ts';
-import { defineScenarios, type Scenario } from './scenarios.ts';
+import { defineScenarios, librariesOf, type Scenario } from './scenarios.ts';
 
 const RESULTS_DIR = new URL('./results/', import.meta.url);
 /** The hot call whose cost of tracing is measured. */
@@ -29,7 +29,10 @@ const log = (message: string) => console.log(`[${((performance.now() - started) 
 const started = performance.now();
 const args = process.argv.slice(2);
 const config = configFromArguments(args);
-log(`${config.quick ? 'quick' : 'full'} run: ${config.users.toLocaleString('en-US')} users, ${config.rounds} rounds of ${config.sliceMillis} ms slices`);
+log(
+  `${config.quick ? 'quick' : 'full'} run: ${config.users.toLocaleString('en-US')} users, ${config.rounds} rounds of ${config.sliceMillis} ms slices` +
+    (config.scenarioPrefix === undefined ? '' : `, only the scenarios ${config.scenarioPrefix}*`),
+);
 const database = await createBenchDatabase();
 log(`PostgreSQL ${database.serverVersion} from ${database.source}, migrated with the package's migrate()`);
 const admin = new pg.Pool({ connectionString: database.url, max: 2 });
@@ -46,9 +49,7 @@ try {
   let unavailable: BenchResults['unavailable'] = [];
   const turns = new TurnCounter();
   for (const mode of MODES) {
-    const opened = await openLibraries(LIBRARY_NAMES, { url: database.url, poolSize: mode.poolSize }, (library) =>
-      library.getCam(data.camPicks[0]!.userId, data.camPicks[0]!.camId),
-    );
+    const opened = await openLibraries(LIBRARY_NAMES, { url: database.url, poolSize: mode.poolSize }, firstCall(data));
     unavailable = opened.unavailable;
     for (const { name, reason } of unavailable) log(`${name} cannot run here: ${reason}`);
     try {
@@ -57,24 +58,28 @@ try {
         log('every library returns the same DTOs as ours; statements counted');
       }
       for (const scenario of scenarios) {
-        const measured = await measureScenario(opened.libraries, scenario, mode, config, turns);
+        const measured = await measureScenario(librariesOf(scenario, opened.libraries), scenario, mode, config, turns);
         results.push(...summarize(measured, scenario, mode, verification));
         log(`${mode.name} ${scenario.id}: ${[...measured].map(([name, m]) => `${name} ${percentile(m.latenciesMillis, 0.5).toFixed(2)} ms`).join(', ')}`);
       }
     } finally {
       for (const library of opened.libraries) await library.close();
     }
-    const costs = await measureTracing(database.url, scenarios.find((scenario) => scenario.id === TRACING_SCENARIO)!, mode, config, turns);
-    tracing.push(...costs);
-    log(`${mode.name} tracing of ${TRACING_SCENARIO}: ${costs.map((m) => `${m.variant} ${m.medianMs.toFixed(3)} ms ${m.ratioToUntraced.toFixed(3)}×`).join(', ')}`);
+    const tracedScenario = scenarios.find((scenario) => scenario.id === TRACING_SCENARIO);
+    if (tracedScenario) {
+      const costs = await measureTracing(database.url, tracedScenario, mode, config, turns);
+      tracing.push(...costs);
+      log(`${mode.name} tracing of ${TRACING_SCENARIO}: ${costs.map((m) => `${m.variant} ${m.medianMs.toFixed(3)} ms ${m.ratioToUntraced.toFixed(3)}×`).join(', ')}`);
+    }
   }
 
-  const replicas = await measureReplicas(config, log);
-  log('unavailable' in replicas ? `replicas cannot run here: ${replicas.unavailable}` : `replicas: ${replicas.map((r) => `${r.setup} ${r.opsPerSecond.toFixed(0)} reads/s`).join(', ')}`);
+  const replicas = config.scenarioPrefix === undefined ? await measureReplicas(config, log) : { unavailable: 'not part of a run of some scenarios (--scenario)' };
+  log('unavailable' in replicas ? `replicas not measured: ${replicas.unavailable}` : `replicas: ${replicas.map((r) => `${r.setup} ${r.opsPerSecond.toFixed(0)} reads/s`).join(', ')}`);
   const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => !unavailable.some((u) => u.name === name)));
   const report: BenchResults = {
     date: new Date().toISOString(),
     run: config.quick ? 'quick' : 'full',
+    scenarioPrefix: config.scenarioPrefix,
     durationSeconds: (performance.now() - started) / 1000,
     machine: describeMachine(),
     postgres: { version: database.serverVersion, source: database.source, settings: database.settings },
@@ -97,7 +102,7 @@ try {
 }
 
 /** Warm-up, then rounds in which every library gets one slice, in an order that rotates from round to round. */
-async function measureScenario(libraries: BenchLibrary[], scenario: Scenario, mode: BenchMode, config: BenchConfig, turns: TurnCounter) {
+async function measureScenario(libraries: AnyLibrary[], scenario: Scenario, mode: BenchMode, config: BenchConfig, turns: TurnCounter) {
   const measured = new Map<LibraryName, Measurement>(libraries.map((library) => [library.name, { latenciesMillis: [], operations: 0, elapsedMillis: 0 }]));
   // Bulk operations take up to seconds each: one per caller per slice, fewer rounds, and no warm-up of their own (the
   // untimed verification pass has run each of them once in this process already, so the code is compiled and hot).
@@ -122,6 +127,7 @@ async function measureScenario(libraries: BenchLibrary[], scenario: Scenario, mo
 function summarize(measured: Map<LibraryName, Measurement>, scenario: Scenario, mode: BenchMode, verification: Verification): ScenarioResult[] {
   const opsPerSecond = (m: Measurement) => (m.operations / m.elapsedMillis) * 1000;
   const floor = measured.get('raw-pg');
+  const copy = measured.get('copy');
   return [...measured].map(([library, m]) => ({
     mode: mode.name,
     scenario: scenario.id,
@@ -133,6 +139,7 @@ function summarize(measured: Map<LibraryName, Measurement>, scenario: Scenario, 
     p99Ms: percentile(m.latenciesMillis, 0.99),
     opsPerSecond: opsPerSecond(m),
     ratioToRawPg: floor ? opsPerSecond(m) / opsPerSecond(floor) : Number.NaN,
+    timeToCopy: copy ? opsPerSecond(copy) / opsPerSecond(m) : Number.NaN,
     statementsPerOperation: verification.statements[scenario.id]?.[library] ?? Number.NaN,
   }));
 }
@@ -185,8 +192,8 @@ function method(config: BenchConfig): Record<string, string> {
 }
 
 function baseName(report: BenchResults) {
-  // A quick run must not overwrite the committed full results.
-  return report.run === 'full' ? 'latest' : 'quick';
+  // A quick or partial run must not overwrite the committed full results.
+  return report.run === 'full' && report.scenarioPrefix === undefined ? 'latest' : 'quick';
 }
 
 async function writeReports(report: BenchResults) {

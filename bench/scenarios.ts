@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BenchConfig } from './config.ts';
 import type { BenchData } from './data/seed.ts';
 import { CREATED_PROJECT_NAME, type WriteInputs } from './data/write-inputs.ts';
-import type { BenchLibrary } from './libraries/library.ts';
+import { runsEveryScenario, type AnyLibrary, type BenchLibrary, type BulkOperations } from './libraries/library.ts';
 
 /** What one operation knows: which concurrent caller runs it, and how many it ran before (to pick the next input). */
 export interface Turn {
@@ -18,20 +18,35 @@ export interface ScenarioContext {
   admin: pg.Pool;
 }
 
-export interface Scenario {
+interface ScenarioBase {
   id: string;
   /** The numbered scenario of the benchmark it belongs to. */
   group: number;
   title: string;
-  /** Bulk scenarios also get a memory measurement. */
-  bulk: boolean;
   /** Reads are compared value for value with ours; writes by shape. */
   kind: 'read' | 'write';
-  run(library: BenchLibrary, turn: Turn): Promise<unknown>;
   /** Throws when the result is not what the operation must return: a step that silently does nothing fails the run. */
   check(result: unknown, turn: Turn): void;
   /** Untimed, after a library's slice: checks the database saw exactly `operations` writes, then undoes them. */
   afterSlice?(operations: number): Promise<void>;
+}
+
+/**
+ * A scenario of every library, or a bulk one: one operation per caller per slice, a memory measurement, and `COPY`
+ * beside the libraries as the physical limit.
+ */
+export type Scenario = ScenarioBase &
+  ({ bulk: false; run(library: BenchLibrary, turn: Turn): Promise<unknown> } | { bulk: true; run(library: BulkOperations, turn: Turn): Promise<unknown> });
+
+/** The libraries that run the scenario: all of them in bulk scenarios, all but `COPY` in the others. */
+export function librariesOf<Library extends AnyLibrary>(scenario: Scenario, libraries: readonly Library[]): Library[] {
+  return scenario.bulk ? [...libraries] : libraries.filter(runsEveryScenario);
+}
+
+export function runScenario(scenario: Scenario, library: AnyLibrary, turn: Turn): Promise<unknown> {
+  if (scenario.bulk) return scenario.run(library, turn);
+  if (!runsEveryScenario(library)) throw new Error(`${library.name} runs the bulk scenarios only, not ${scenario.id}`);
+  return scenario.run(library, turn);
 }
 
 type Any = any; // results are checked at run time, whatever type each library declares
@@ -54,7 +69,61 @@ export function defineScenarios({ config, data, inputs, admin }: ScenarioContext
     return cams[turn.caller * perCaller + (turn.iteration % perCaller)]!;
   };
 
-  return [
+  const bulkScenarios = (size: number): Scenario[] => {
+    const cams = inputs.bulkCams.slice(0, size);
+    const document = inputs.importDocuments.get(size)!;
+    const sourceProjectId = data.sourceProjectIds[size]!;
+    return [
+      {
+        id: `create-many-${size}`,
+        group: 7,
+        title: `createMany of ${size.toLocaleString('en-US')} cams`,
+        bulk: true,
+        kind: 'write',
+        run: (lib) => lib.createCams(bulkUser, data.bulkTargetProjectId, cams),
+        check: (written: Any) => {
+          expect(written.length === size && written.every((c: Any) => c.projectId === data.bulkTargetProjectId), `${size} cams returned`);
+          expect(written.every((c: Any, index: number) => c.name === cams[index]!.name), 'the cams in input order');
+        },
+        async afterSlice(operations) {
+          const found = await count(`select count(*) as n from cams where project_id = $1`, [data.bulkTargetProjectId]);
+          expect(found === size * operations, `${size * operations} cams were written (found ${found})`);
+          await admin.query(`delete from cams where project_id = $1`, [data.bulkTargetProjectId]);
+        },
+      },
+      {
+        id: `export-${size}`,
+        group: 7,
+        title: `export a project of ${size.toLocaleString('en-US')} cams`,
+        bulk: true,
+        kind: 'read',
+        run: (lib) => lib.exportProject(bulkUser, sourceProjectId),
+        check: (exported: Any) =>
+          expect(exported.project.cams.length === size && exported.project.cams.every((c: Any) => c.profilePoints.length === 360), 'every cam with its profile'),
+      },
+      {
+        id: `import-${size}`,
+        group: 7,
+        title: `import a project of ${size.toLocaleString('en-US')} cams`,
+        bulk: true,
+        kind: 'write',
+        run: (lib) => lib.importProject(bulkUser, document),
+        check: (project: Any) => {
+          expect(project.cams.length === size && project.name === document.project.name, `a project with ${size} cams`);
+          expect(project.cams.every((c: Any, index: number) => c.name === cams[index]!.name), 'the cams in input order');
+        },
+        async afterSlice(operations) {
+          const name = document.project.name;
+          const projects = await count(`select count(*) as n from projects where user_id = $1 and name = $2`, [bulkUser, name]);
+          const written = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id where p.user_id = $1 and p.name = $2`, [bulkUser, name]);
+          expect(projects === operations && written === size * operations, `${operations} imported projects (found ${projects}, ${written} cams)`);
+          await admin.query(`delete from projects where user_id = $1 and name = $2`, [bulkUser, name]);
+        },
+      },
+    ];
+  };
+
+  const scenarios: Scenario[] = [
     {
       id: 'get-cam',
       group: 1,
@@ -100,7 +169,7 @@ export function defineScenarios({ config, data, inputs, admin }: ScenarioContext
       title: `list ${config.largeProjectCams} cams of a project`,
       bulk: false,
       kind: 'read',
-      run: (lib) => lib.listCams(bulkUser, data.bulkSourceProjectId, config.largeProjectCams),
+      run: (lib) => lib.listCams(bulkUser, data.sourceProjectIds[config.largeProjectCams]!, config.largeProjectCams),
       check: (page: Any) => expect(page.items.length === config.largeProjectCams && page.nextCursor === null, `all ${config.largeProjectCams} cams in one page`),
     },
     {
@@ -180,45 +249,8 @@ export function defineScenarios({ config, data, inputs, admin }: ScenarioContext
         inputs.camVersions.set(camId, cam.version);
       },
     },
-    {
-      id: 'create-many',
-      group: 7,
-      title: `createMany of ${config.bulkCams} cams`,
-      bulk: true,
-      kind: 'write',
-      run: (lib) => lib.createCams(bulkUser, data.bulkTargetProjectId, inputs.bulkCams),
-      check: (cams: Any) => expect(cams.length === config.bulkCams && cams.every((c: Any) => c.projectId === data.bulkTargetProjectId), `${config.bulkCams} cams returned`),
-      async afterSlice(operations) {
-        const cams = await count(`select count(*) as n from cams where project_id = $1`, [data.bulkTargetProjectId]);
-        expect(cams === config.bulkCams * operations, `${config.bulkCams * operations} cams were written (found ${cams})`);
-        await admin.query(`delete from cams where project_id = $1`, [data.bulkTargetProjectId]);
-      },
-    },
-    {
-      id: 'export',
-      group: 7,
-      title: `export a project of ${config.largeProjectCams} cams`,
-      bulk: true,
-      kind: 'read',
-      run: (lib) => lib.exportProject(bulkUser, data.bulkSourceProjectId),
-      check: (document: Any) =>
-        expect(document.project.cams.length === config.largeProjectCams && document.project.cams.every((c: Any) => c.profilePoints.length === 360), 'every cam with its profile'),
-    },
-    {
-      id: 'import',
-      group: 7,
-      title: `import a project of ${config.bulkCams} cams`,
-      bulk: true,
-      kind: 'write',
-      run: (lib) => lib.importProject(bulkUser, inputs.importDocument),
-      check: (project: Any) => expect(project.cams.length === config.bulkCams && project.name === inputs.importDocument.project.name, `a project with ${config.bulkCams} cams`),
-      async afterSlice(operations) {
-        const name = inputs.importDocument.project.name;
-        const projects = await count(`select count(*) as n from projects where user_id = $1 and name = $2`, [bulkUser, name]);
-        const cams = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id where p.user_id = $1 and p.name = $2`, [bulkUser, name]);
-        expect(projects === operations && cams === config.bulkCams * operations, `${operations} imported projects (found ${projects}, ${cams} cams)`);
-        await admin.query(`delete from projects where user_id = $1 and name = $2`, [bulkUser, name]);
-      },
-    },
+    // createMany at every size, then export, then import.
+    ...[0, 1, 2].flatMap((kind) => config.bulkSizes.map((size) => bulkScenarios(size)[kind]!)),
   ];
+  return config.scenarioPrefix === undefined ? scenarios : scenarios.filter((scenario) => scenario.id.startsWith(config.scenarioPrefix!));
 }

@@ -15,9 +15,10 @@ export interface BenchData {
   updatableCams: { userId: string; camId: number }[];
   /** The user with `largeUserProjects` projects, each with 1 to 3 cams: paged lists and the N+1 trap. */
   listUserId: string;
-  /** The user who owns the project of `largeProjectCams` cams and receives every write. */
+  /** The user who owns the projects of many cams and receives every bulk write. */
   bulkUserId: string;
-  bulkSourceProjectId: number;
+  /** Projects of that user by their number of cams: one of `largeProjectCams` and one of each bulk size. */
+  sourceProjectIds: Record<string, number>;
   /** An empty project that `createMany` fills; emptied after every measured slice. */
   bulkTargetProjectId: number;
 }
@@ -85,14 +86,15 @@ export async function seed(url: string, config: BenchConfig): Promise<BenchData>
     for (let p = 1; p <= config.projectsPerUser; p++) ordinaryProjects.push(addProject(user.id, `Build ${p}`));
   }
   const listProjects = Array.from({ length: config.largeUserProjects }, (_, i) => addProject(listUserId, `Street build ${i + 1}`));
-  const bulkSource = addProject(bulkUserId, 'Lobe library');
+  const sourceSizes = [...new Set([config.largeProjectCams, ...config.bulkSizes])];
+  const sources = sourceSizes.map((size) => ({ size, project: addProject(bulkUserId, `Lobe library of ${size}`) }));
   const bulkTarget = addProject(bulkUserId, 'Bulk target');
   await insertProjects(client, projects);
 
   for (const project of ordinaryProjects) await addCams(project, integerBetween(random, 1, 3));
   const ordinaryCams = camOwners.length;
   for (const project of listProjects) await addCams(project, integerBetween(random, 1, 3));
-  await addCams(bulkSource, config.largeProjectCams);
+  for (const { size, project } of sources) await addCams(project, size);
   await flushCams();
   await Promise.all(writing);
 
@@ -115,7 +117,7 @@ export async function seed(url: string, config: BenchConfig): Promise<BenchData>
     updatableCams: [...updatable].map((index) => ordinaryCamOwners[index]!),
     listUserId,
     bulkUserId,
-    bulkSourceProjectId: bulkSource.id,
+    sourceProjectIds: Object.fromEntries(sources.map(({ size, project }) => [size, project.id])),
     bulkTargetProjectId: bulkTarget.id,
   };
 }

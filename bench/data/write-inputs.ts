@@ -10,8 +10,10 @@ export interface WriteInputs {
   camTrios: CamInput[][];
   /** New profiles with their lifts for "replace a cam's profile". */
   profiles: { profilePoints: ProfilePoint[]; lift: number }[];
+  /** The cams of the bulk writes: the first `size` of these for the scenarios of each size. */
   bulkCams: CamInput[];
-  importDocument: ProjectDocument;
+  /** A document of the first `size` bulk cams, by size. */
+  importDocuments: Map<number, ProjectDocument>;
   /** The version each updatable cam is at, kept as the updates return it: `expectedVersion` is always right. */
   camVersions: Map<number, number>;
   /** Cams whose duration is updated, and cams whose profile is replaced: disjoint, so versions stay known. */
@@ -21,7 +23,7 @@ export interface WriteInputs {
 
 export function makeWriteInputs(config: BenchConfig, data: BenchData): WriteInputs {
   const random = seededRandom(7);
-  const bulkCams = Array.from({ length: config.bulkCams }, (_, i) => randomCam(random, `Bulk lobe ${i + 1}`));
+  const bulkCams = Array.from({ length: Math.max(...config.bulkSizes) }, (_, i) => randomCam(random, `Bulk lobe ${i + 1}`));
   const half = data.updatableCams.length / 2;
   return {
     camTrios: Array.from({ length: 16 }, (_, set) => [1, 2, 3].map((n) => randomCam(random, `Lobe ${set}.${n}`))),
@@ -30,12 +32,17 @@ export function makeWriteInputs(config: BenchConfig, data: BenchData): WriteInpu
       return { profilePoints: profilePoints!, lift };
     }),
     bulkCams,
-    importDocument: {
-      format: 'enginecampro.project',
-      version: 1,
-      exportedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
-      project: { name: IMPORTED_PROJECT_NAME, description: 'A lobe library from another workshop', cams: bulkCams },
-    },
+    importDocuments: new Map(
+      config.bulkSizes.map((size) => [
+        size,
+        {
+          format: 'enginecampro.project',
+          version: 1,
+          exportedAt: new Date(Date.UTC(2026, 0, 1)).toISOString(),
+          project: { name: IMPORTED_PROJECT_NAME, description: 'A lobe library from another workshop', cams: bulkCams.slice(0, size) },
+        },
+      ]),
+    ),
     camVersions: new Map(data.updatableCams.map((cam) => [cam.camId, 1])),
     durationCams: data.updatableCams.slice(0, half),
     profileCams: data.updatableCams.slice(half),

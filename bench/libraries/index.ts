@@ -1,18 +1,21 @@
+import { createCopy } from './copy.ts';
 import { createDrizzle } from './drizzle.ts';
-import type { BenchLibrary, LibraryName, LibraryOptions } from './library.ts';
+import type { BenchData } from '../data/seed.ts';
+import { runsEveryScenario, type AnyLibrary, type LibraryName, type LibraryOptions } from './library.ts';
 import { createMikroOrm } from './mikro-orm.ts';
 import { createOurs } from './ours.ts';
 import { createRawPg } from './raw-pg.ts';
 
 export interface OpenedLibraries {
-  libraries: BenchLibrary[];
+  libraries: AnyLibrary[];
   /** Libraries that could not run here, and why: reported, never replaced by something else. */
   unavailable: { name: LibraryName; reason: string }[];
 }
 
-const FACTORIES: Record<LibraryName, (options: LibraryOptions) => Promise<BenchLibrary>> = {
+const FACTORIES: Record<LibraryName, (options: LibraryOptions) => Promise<AnyLibrary>> = {
   ours: async (options) => createOurs(options),
   'raw-pg': async (options) => createRawPg(options),
+  copy: async (options) => createCopy(options),
   'mikro-orm': async (options) => createMikroOrm(options),
   drizzle: async (options) => createDrizzle(options),
   // Imported only when asked for: its generated client must exist, and a failure here must not stop the others.
@@ -20,7 +23,7 @@ const FACTORIES: Record<LibraryName, (options: LibraryOptions) => Promise<BenchL
 };
 
 /** Opens each library with its own pool of `poolSize` connections, and proves it can reach the database. */
-export async function openLibraries(names: readonly LibraryName[], options: LibraryOptions, probe: (library: BenchLibrary) => Promise<unknown>): Promise<OpenedLibraries> {
+export async function openLibraries(names: readonly LibraryName[], options: LibraryOptions, probe: (library: AnyLibrary) => Promise<unknown>): Promise<OpenedLibraries> {
   const opened: OpenedLibraries = { libraries: [], unavailable: [] };
   for (const name of names) {
     try {
@@ -32,4 +35,10 @@ export async function openLibraries(names: readonly LibraryName[], options: Libr
     }
   }
   return opened;
+}
+
+/** One small call that proves a library reaches the seeded database: a cam, or for `COPY` the smallest export. */
+export function firstCall(data: BenchData): (library: AnyLibrary) => Promise<unknown> {
+  const [smallest] = Object.entries(data.sourceProjectIds).sort(([a], [b]) => Number(a) - Number(b));
+  return (library) => (runsEveryScenario(library) ? library.getCam(data.camPicks[0]!.userId, data.camPicks[0]!.camId) : library.exportProject(data.bulkUserId, smallest![1]));
 }

@@ -10,15 +10,23 @@ import type {
   UserWithProjectsDto,
 } from '../../src/index.ts';
 
-export const LIBRARY_NAMES = ['ours', 'raw-pg', 'mikro-orm', 'drizzle', 'prisma'] as const;
+export const LIBRARY_NAMES = ['ours', 'raw-pg', 'copy', 'mikro-orm', 'drizzle', 'prisma'] as const;
 export type LibraryName = (typeof LIBRARY_NAMES)[number];
+
+/** The bulk operations: what `COPY`, the physical limit of loading and unloading rows, does as well. */
+export interface BulkOperations {
+  /** Into a project of the user, all or none, returned in input order without profiles. */
+  createCams(userId: string, projectId: number, cams: CamInput[]): Promise<CamSummaryDto[]>;
+  exportProject(userId: string, projectId: number): Promise<ProjectDocument>;
+  importProject(userId: string, document: ProjectDocument): Promise<ProjectWithCamsDto>;
+}
 
 /**
  * Every operation the scenarios time, as each library does it. All return the package's DTOs (the same keys, the same
  * value types), so what is measured is the whole way from a call to the data a caller can send on.
  */
-export interface BenchLibrary {
-  readonly name: LibraryName;
+export interface BenchLibrary extends BulkOperations {
+  readonly name: Exclude<LibraryName, 'copy'>;
   getCam(userId: string, camId: number): Promise<CamDto>;
   /** With its cams, without their profile points. */
   getProject(userId: string, projectId: number): Promise<ProjectWithCamsDto>;
@@ -34,10 +42,19 @@ export interface BenchLibrary {
   /** Refused unless the cam is still at `expectedVersion`. */
   updateCamDuration(userId: string, camId: number, duration: number, expectedVersion: number): Promise<CamDto>;
   replaceProfile(userId: string, camId: number, profilePoints: ProfilePoint[], lift: number): Promise<CamDto>;
-  createCams(userId: string, projectId: number, cams: CamInput[]): Promise<CamSummaryDto[]>;
-  exportProject(userId: string, projectId: number): Promise<ProjectDocument>;
-  importProject(userId: string, document: ProjectDocument): Promise<ProjectWithCamsDto>;
   close(): Promise<void>;
+}
+
+/** `COPY` into and out of the tables, with the same checks and results: a floor of the bulk scenarios alone. */
+export interface PhysicalLimit extends BulkOperations {
+  readonly name: 'copy';
+  close(): Promise<void>;
+}
+
+export type AnyLibrary = BenchLibrary | PhysicalLimit;
+
+export function runsEveryScenario(library: AnyLibrary): library is BenchLibrary {
+  return library.name !== 'copy';
 }
 
 export interface LibraryOptions {

@@ -4,9 +4,9 @@ import pg from 'pg';
 import { configFromArguments } from '../config.ts';
 import type { BenchData } from '../data/seed.ts';
 import { makeWriteInputs } from '../data/write-inputs.ts';
-import { openLibraries } from '../libraries/index.ts';
+import { firstCall, openLibraries } from '../libraries/index.ts';
 import type { LibraryName } from '../libraries/library.ts';
-import { defineScenarios } from '../scenarios.ts';
+import { defineScenarios, runScenario } from '../scenarios.ts';
 
 export interface ProbeRequest {
   url: string;
@@ -22,9 +22,7 @@ const config = configFromArguments(request.arguments);
 const data = JSON.parse(readFileSync(request.dataFile, 'utf8')) as BenchData;
 const admin = new pg.Pool({ connectionString: request.url, max: 1 });
 const scenario = defineScenarios({ config, data, inputs: makeWriteInputs(config, data), admin }).find((s) => s.id === request.scenario)!;
-const { libraries, unavailable } = await openLibraries([request.library], { url: request.url, poolSize: 1 }, (library) =>
-  library.getCam(data.camPicks[0]!.userId, data.camPicks[0]!.camId),
-);
+const { libraries, unavailable } = await openLibraries([request.library], { url: request.url, poolSize: 1 }, firstCall(data));
 const library = libraries[0];
 if (!library) throw new Error(unavailable[0]?.reason ?? 'library unavailable');
 // Loaded, connected and warm: what is resident now is the library and its input, not the bulk operation. The peak so
@@ -34,7 +32,7 @@ const peakReset = resetPeakRss();
 const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
 for (let iteration = 0; iteration < request.operations; iteration++) {
   const turn = { caller: 0, iteration };
-  scenario.check(await scenario.run(library, turn), turn);
+  scenario.check(await runScenario(scenario, library, turn), turn);
 }
 const peakRssMb = process.resourceUsage().maxRSS / 1024;
 await library.close();

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { BenchMode } from '../config.ts';
-import type { BenchLibrary } from '../libraries/library.ts';
-import type { Scenario } from '../scenarios.ts';
+import type { AnyLibrary } from '../libraries/library.ts';
+import { runScenario, type Scenario } from '../scenarios.ts';
 
 /** Everything timed for one library in one scenario and mode, summed over its slices. */
 export interface Measurement {
@@ -38,7 +38,7 @@ export interface SliceLimits {
  * Runs the scenario with `mode.callers` concurrent callers until the limits say stop. Each result is checked right
  * after its latency is taken, so the check costs no latency but a failure stops the run.
  */
-export async function runSlice(library: BenchLibrary, scenario: Scenario, mode: BenchMode, limits: SliceLimits, turns: TurnCounter): Promise<Measurement> {
+export async function runSlice(library: AnyLibrary, scenario: Scenario, mode: BenchMode, limits: SliceLimits, turns: TurnCounter): Promise<Measurement> {
   const latenciesMillis: number[] = [];
   const started = performance.now();
   const deadline = started + limits.millis;
@@ -46,7 +46,7 @@ export async function runSlice(library: BenchLibrary, scenario: Scenario, mode: 
     for (let done = 0; done < limits.maximumPerCaller && (done < limits.minimumPerCaller || performance.now() < deadline); done++) {
       const turn = { caller: index, iteration: turns.take(library.name, scenario.id, index) };
       const before = performance.now();
-      const result = await scenario.run(library, turn);
+      const result = await runScenario(scenario, library, turn);
       latenciesMillis.push(performance.now() - before);
       scenario.check(result, turn);
     }

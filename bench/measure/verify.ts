@@ -1,5 +1,5 @@
-import type { BenchLibrary, LibraryName } from '../libraries/library.ts';
-import type { Scenario } from '../scenarios.ts';
+import type { AnyLibrary, LibraryName } from '../libraries/library.ts';
+import { librariesOf, runScenario, type Scenario } from '../scenarios.ts';
 import { difference } from './equivalence.ts';
 import { statementsOf } from '../../test/support/statement-counter.ts';
 
@@ -14,16 +14,16 @@ export interface Verification {
  * One untimed operation per scenario and library: counts its statements and proves its result is ours (value for
  * value for reads, key for key for writes). A library that returns something else fails the run.
  */
-export async function verify(libraries: readonly BenchLibrary[], scenarios: readonly Scenario[]): Promise<Verification> {
+export async function verify(libraries: readonly AnyLibrary[], scenarios: readonly Scenario[]): Promise<Verification> {
   const verification: Verification = { statements: {}, statementTexts: {} };
   for (const scenario of scenarios) {
     let expected: unknown;
     verification.statements[scenario.id] = {};
     verification.statementTexts[scenario.id] = {};
-    for (const library of libraries) {
+    for (const library of librariesOf(scenario, libraries)) {
       // The same turn for everyone: the same cam, the same project, the same input.
       const turn = { caller: 0, iteration: 0 };
-      const { result, statements } = await statementsOf(() => scenario.run(library, turn));
+      const { result, statements } = await statementsOf(() => runScenario(scenario, library, turn));
       scenario.check(result, turn);
       await scenario.afterSlice?.(1);
       verification.statements[scenario.id]![library.name] = statements.length;

@@ -12,7 +12,7 @@ export function renderMarkdown(results: BenchResults): string {
   push(
     '# Benchmark results',
     '',
-    `${results.run === 'quick' ? 'Quick run (`--quick`)' : 'Full run'} of ${results.date}, ${Math.round(results.durationSeconds)} s. ` +
+    `${results.run === 'quick' ? 'Quick run (`--quick`)' : 'Full run'}${results.scenarioPrefix === undefined ? '' : ` of the scenarios \`${results.scenarioPrefix}*\``} of ${results.date}, ${Math.round(results.durationSeconds)} s. ` +
       `Data: ${results.data.users.toLocaleString('en-US')} users, ${results.data.projects.toLocaleString('en-US')} projects, ` +
       `${results.data.cams.toLocaleString('en-US')} cams with 360-point profiles (seeded in ${results.data.seedSeconds.toFixed(0)} s).`,
     '',
@@ -35,12 +35,17 @@ export function renderMarkdown(results: BenchResults): string {
   for (const mode of results.modes) {
     const rows = results.results.filter((row) => row.mode === mode.name);
     push(`## ${mode.title}`, '', '× raw pg = ops/s of the library ÷ ops/s of raw pg (higher is faster; 1 is the floor).', '');
-    push(ratioMatrix(rows), '');
-    push('| scenario | library | median ms | p99 ms | ops/s | × raw pg | statements/op | n |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    push(ratioMatrix(rows, (row) => row.ratioToRawPg), '');
+    const bulk = rows.filter((row) => Number.isFinite(row.timeToCopy));
+    if (bulk.length > 0) {
+      push('Bulk scenarios: × COPY = time per operation of the library ÷ that of COPY (ops/s of COPY ÷ ops/s of the library; lower is faster; 1 is the physical limit).', '');
+      push(ratioMatrix(bulk, (row) => row.timeToCopy), '');
+    }
+    push('| scenario | library | median ms | p99 ms | ops/s | × raw pg | × COPY | statements/op | n |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) {
       push(
         `| ${row.group}. ${row.title} | ${row.library} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ` +
-          `${fixed(row.ratioToRawPg, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
+          `${fixed(row.ratioToRawPg, 2)} | ${fixed(row.timeToCopy, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
       );
     }
     push('');
@@ -89,15 +94,15 @@ export function renderMarkdown(results: BenchResults): string {
   return lines.join('\n');
 }
 
-/** Scenarios down, libraries across: the ratio at a glance. */
-function ratioMatrix(rows: ScenarioResult[]): string {
+/** Scenarios down, libraries across: a ratio at a glance. */
+function ratioMatrix(rows: ScenarioResult[], ratioOf: (row: ScenarioResult) => number): string {
   const libraries = LIBRARY_NAMES.filter((name) => rows.some((row) => row.library === name));
   const scenarios = [...new Map(rows.map((row) => [row.scenario, row])).values()];
   const header = `| scenario | ${libraries.join(' | ')} |\n| --- |${libraries.map(() => ' ---: |').join('')}`;
   const body = scenarios.map((scenario) => {
     const cells = libraries.map((library) => {
       const row = rows.find((r) => r.scenario === scenario.scenario && r.library === library);
-      return row ? fixed(row.ratioToRawPg, 2) : '–';
+      return row ? fixed(ratioOf(row), 2) : '–';
     });
     return `| ${scenario.group}. ${scenario.title} | ${cells.join(' | ')} |`;
   });

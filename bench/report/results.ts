@@ -16,12 +16,16 @@ export interface ScenarioResult {
   opsPerSecond: number;
   /** ops/s of the library divided by ops/s of raw pg in the same scenario and mode. */
   ratioToRawPg: number;
+  /** The library's time per operation as a multiple of COPY's (ops/s of COPY ÷ ops/s of the library); bulk scenarios only. */
+  timeToCopy: number;
   statementsPerOperation: number;
 }
 
 export interface BenchResults {
   date: string;
   run: 'quick' | 'full';
+  /** Set when only the scenarios whose id starts with it ran (`--scenario`). */
+  scenarioPrefix?: string | undefined;
   durationSeconds: number;
   machine: Machine;
   postgres: { version: string; source: string; settings: Record<string, string> };

@@ -4,6 +4,7 @@ import type { BenchResults } from './results.ts';
 const COLORS: Record<LibraryName, string> = {
   ours: '#1f6feb',
   'raw-pg': '#6e7781',
+  copy: '#bf8700',
   'mikro-orm': '#d1242f',
   drizzle: '#1a7f37',
   prisma: '#8250df',
