@@ -56,8 +56,15 @@ export function decodeCursor(cursor: string, ordering: string): CursorPosition {
  * sort column, so a forged cursor must not carry one the column's type refuses: that would fail in the driver.
  */
 function cursorSchema(ordering: string) {
-  return z.tuple([z.literal(ordering), cursorKeySchema(ordering.split(':')[0]!), serialIdSchema]);
+  let schema = cursorSchemas.get(ordering);
+  if (!schema) {
+    schema = z.tuple([z.literal(ordering), cursorKeySchema(ordering.split(':')[0]!), serialIdSchema]);
+    cursorSchemas.set(ordering, schema);
+  }
+  return schema;
 }
+/** One schema per ordering, built once: zod compiles a schema the first time it parses with it. */
+const cursorSchemas = new Map<string, z.ZodTuple<[z.ZodLiteral<string>, z.ZodType<string | number>, typeof serialIdSchema]>>();
 
 function cursorKeySchema(column: string): z.ZodType<string | number> {
   switch (column) {

@@ -10,9 +10,19 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   return result.data;
 }
 
-/** Parses one positional argument (a user id, a record id): its problems carry the argument's name as their path. */
+/**
+ * Parses one positional argument (a user id, a record id): its problems carry the argument's name as their path. The
+ * schema parses the argument itself: wrapping it in an object per call would make zod compile that object every time.
+ */
 export function parseArgument<Schema extends z.ZodType>(schema: Schema, input: unknown, name: string): z.output<Schema> {
-  return parseInput(z.object({ [name]: schema }), { [name]: input })[name] as z.output<Schema>;
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    throw new ValidationError(
+      result.error.issues.map(({ path, message, code }) => ({ path: [name, ...path], message, code })),
+      { cause: result.error },
+    );
+  }
+  return result.data;
 }
 
 /** PostgreSQL's `integer`: a value outside it fails in the database, after the call has started. */
@@ -68,9 +78,12 @@ export const serialIdSchema = int32({ min: 1 });
 /** A user id as the auth provider issues it (e.g. Clerk's `user_2abc...`): 1 to 255 characters once trimmed. */
 export const userIdSchema = storableText({ trim: true, maxCharacters: 255 }).min(1);
 
+/** Built once: zod compiles an object schema the first time it parses with it. */
+const ownedRecordIdsSchema = z.object({ userId: userIdSchema, record: serialIdSchema });
+
 /** The acting user's id and the id of one of their records, each checked and named in an error by `recordName`. */
 export function ownedRecordIds(userId: string, recordId: number, recordName: 'projectId' | 'camId'): [string, number] {
-  const ids = z.object({ userId: userIdSchema, record: serialIdSchema }).safeParse({ userId, record: recordId });
+  const ids = ownedRecordIdsSchema.safeParse({ userId, record: recordId });
   if (!ids.success) {
     // One error for both arguments, each problem under the argument's name.
     throw new ValidationError(
