@@ -12,7 +12,7 @@ import { LIBRARY_NAMES, type AnyLibrary, type LibraryName } from './libraries/li
 import { measureMemory, type MemoryMeasurement } from './measure/memory.ts';
 import { measureReplicas } from './measure/replicas.ts';
 import { measureTracing, type TracingResult } from './measure/tracing.ts';
-import { merge, percentile, runSlice, TurnCounter, type Measurement } from './measure/timing.ts';
+import { emptyMeasurement, merge, percentile, runSlice, TurnCounter, type Measurement } from './measure/timing.ts';
 import { verify, type Verification } from './measure/verify.ts';
 import { createBenchDatabase } from './postgres.ts';
 import { describeMachine, installedVersions } from './report/machine.ts';
@@ -103,7 +103,7 @@ try {
 
 /** Warm-up, then rounds in which every library gets one slice, in an order that rotates from round to round. */
 async function measureScenario(libraries: AnyLibrary[], scenario: Scenario, mode: BenchMode, config: BenchConfig, turns: TurnCounter) {
-  const measured = new Map<LibraryName, Measurement>(libraries.map((library) => [library.name, { latenciesMillis: [], operations: 0, elapsedMillis: 0 }]));
+  const measured = new Map<LibraryName, Measurement>(libraries.map((library) => [library.name, emptyMeasurement()]));
   // Bulk operations take up to seconds each: one per caller per slice, fewer rounds, and no warm-up of their own (the
   // untimed verification pass has run each of them once in this process already, so the code is compiled and hot).
   const limits = scenario.bulk
@@ -125,7 +125,7 @@ async function measureScenario(libraries: AnyLibrary[], scenario: Scenario, mode
 }
 
 function summarize(measured: Map<LibraryName, Measurement>, scenario: Scenario, mode: BenchMode, verification: Verification): ScenarioResult[] {
-  const opsPerSecond = (m: Measurement) => (m.operations / m.elapsedMillis) * 1000;
+  const opsPerSecond = (m: Pick<Measurement, 'operations' | 'elapsedMillis'>) => (m.operations / m.elapsedMillis) * 1000;
   const floor = measured.get('raw-pg');
   const copy = measured.get('copy');
   return [...measured].map(([library, m]) => ({
@@ -140,6 +140,7 @@ function summarize(measured: Map<LibraryName, Measurement>, scenario: Scenario, 
     opsPerSecond: opsPerSecond(m),
     ratioToRawPg: floor ? opsPerSecond(m) / opsPerSecond(floor) : Number.NaN,
     timeToCopy: copy ? opsPerSecond(copy) / opsPerSecond(m) : Number.NaN,
+    roundRatiosToRawPg: floor ? m.slices.map((slice, round) => opsPerSecond(slice) / opsPerSecond(floor.slices[round]!)) : [],
     statementsPerOperation: verification.statements[scenario.id]?.[library] ?? Number.NaN,
   }));
 }

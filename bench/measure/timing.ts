@@ -9,6 +9,8 @@ export interface Measurement {
   operations: number;
   /** Wall time of the slices: with concurrent callers, from the first start to the last finish of each slice. */
   elapsedMillis: number;
+  /** Each measured slice on its own, in round order: how much a figure moves from one round to the next. */
+  slices: { operations: number; elapsedMillis: number }[];
 }
 
 /**
@@ -54,13 +56,18 @@ export async function runSlice(library: AnyLibrary, scenario: Scenario, mode: Be
   await Promise.all(Array.from({ length: mode.callers }, (_, index) => caller(index)));
   const elapsedMillis = performance.now() - started;
   await scenario.afterSlice?.(latenciesMillis.length);
-  return { latenciesMillis, operations: latenciesMillis.length, elapsedMillis };
+  return { latenciesMillis, operations: latenciesMillis.length, elapsedMillis, slices: [{ operations: latenciesMillis.length, elapsedMillis }] };
+}
+
+export function emptyMeasurement(): Measurement {
+  return { latenciesMillis: [], operations: 0, elapsedMillis: 0, slices: [] };
 }
 
 export function merge(into: Measurement, slice: Measurement): void {
   into.latenciesMillis.push(...slice.latenciesMillis);
   into.operations += slice.operations;
   into.elapsedMillis += slice.elapsedMillis;
+  into.slices.push(...slice.slices);
 }
 
 /** Nearest-rank percentile. */

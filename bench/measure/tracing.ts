@@ -6,7 +6,7 @@ import type { BenchConfig, BenchMode } from '../config.ts';
 import type { BenchLibrary } from '../libraries/library.ts';
 import { oursOn } from '../libraries/ours.ts';
 import type { Scenario } from '../scenarios.ts';
-import { merge, percentile, runSlice, type Measurement, type SliceLimits, type TurnCounter } from './timing.ts';
+import { emptyMeasurement, merge, percentile, runSlice, type Measurement, type SliceLimits, type TurnCounter } from './timing.ts';
 
 /**
  * What tracing costs a hot call, three ways on one pool: the service function called directly, as the package ran it
@@ -51,7 +51,7 @@ export async function measureTracing(url: string, scenario: Scenario, mode: Benc
   try {
     const warmup = Math.ceil(config.warmupOperations / mode.callers);
     for (const variant of TRACING_VARIANTS) await slice(variant, { millis: 0, minimumPerCaller: warmup, maximumPerCaller: warmup });
-    const measured = new Map<TracingVariant, Measurement>(TRACING_VARIANTS.map((variant) => [variant, { latenciesMillis: [], operations: 0, elapsedMillis: 0 }]));
+    const measured = new Map<TracingVariant, Measurement>(TRACING_VARIANTS.map((variant) => [variant, emptyMeasurement()]));
     for (let round = 0; round < config.rounds; round++) {
       for (let i = 0; i < TRACING_VARIANTS.length; i++) {
         const variant = TRACING_VARIANTS[(i + round) % TRACING_VARIANTS.length]!;

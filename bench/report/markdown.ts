@@ -41,11 +41,16 @@ export function renderMarkdown(results: BenchResults): string {
       push('Bulk scenarios: × COPY = time per operation of the library ÷ that of COPY (ops/s of COPY ÷ ops/s of the library; lower is faster; 1 is the physical limit).', '');
       push(ratioMatrix(bulk, (row) => row.timeToCopy), '');
     }
-    push('| scenario | library | median ms | p99 ms | ops/s | × raw pg | × COPY | statements/op | n |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    push(
+      'Rounds: the lowest and highest ratio to raw pg of one round on its own (the library\'s slice against raw pg\'s slice of the same round), which shows how far a ratio moves from round to round.',
+      '',
+    );
+    push('| scenario | library | median ms | p99 ms | ops/s | × raw pg | rounds | × COPY | statements/op | n |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const row of rows) {
+      const rounds = row.roundRatiosToRawPg.length ? `${fixed(Math.min(...row.roundRatiosToRawPg), 2)}–${fixed(Math.max(...row.roundRatiosToRawPg), 2)}` : '–';
       push(
         `| ${row.group}. ${row.title} | ${row.library} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ` +
-          `${fixed(row.ratioToRawPg, 2)} | ${fixed(row.timeToCopy, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
+          `${fixed(row.ratioToRawPg, 2)} | ${rounds} | ${fixed(row.timeToCopy, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
       );
     }
     push('');

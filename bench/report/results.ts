@@ -16,6 +16,8 @@ export interface ScenarioResult {
   opsPerSecond: number;
   /** ops/s of the library divided by ops/s of raw pg in the same scenario and mode. */
   ratioToRawPg: number;
+  /** The ratio to raw pg of each round on its own (the library's slice against raw pg's slice of the same round). */
+  roundRatiosToRawPg: number[];
   /** The library's time per operation as a multiple of COPY's (ops/s of COPY ÷ ops/s of the library); bulk scenarios only. */
   timeToCopy: number;
   statementsPerOperation: number;
