@@ -32,7 +32,7 @@ export default defineConfig({
   clean: true,
   // One copy of MikroORM per application: a second bundled copy would break `instanceof` and RequestContext. Kysely
   // is the one MikroORM brings (it pins it exactly): ours would be a second copy beside it.
-  external: [/^@mikro-orm\//, /^kysely(\/|$)/, 'pg', 'zod'],
+  external: [/^@mikro-orm\//, /^kysely(\/|$)/, 'pg', 'pg-copy-streams', 'zod'],
   esbuildPlugins: [cliUsesPublishedEntry],
   sourcemap: false,
   splitting: false,

@@ -1,5 +1,5 @@
 // `npm run bench [-- --quick]`: every library, every scenario, both modes, on one fresh PostgreSQL database.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -149,18 +149,22 @@ async function measureBulkMemory(scenarios: Scenario[], data: BenchData, librari
   const dataFile = join(tmpdir(), `enginecampro-bench-${process.pid}.json`);
   await writeFile(dataFile, JSON.stringify(data));
   const memory: MemoryMeasurement[] = [];
-  for (const scenario of scenarios.filter((s) => s.bulk)) {
-    // Two children at a time: resident memory is each process's own, and the machine has two cores.
-    for (let i = 0; i < libraries.length; i += 2) {
-      const measured = await Promise.all(
-        libraries.slice(i, i + 2).map((library) => measureMemory({ url: database.url, operations: config.memoryOperations, arguments: args, dataFile }, scenario, library)),
-      );
-      await scenario.afterSlice?.(measured.length * config.memoryOperations);
-      for (const measurement of measured) {
-        memory.push(measurement);
-        log(`memory ${scenario.id} ${measurement.library}: peak ${measurement.peakRssMb.toFixed(0)} MiB (${measurement.baselineRssMb.toFixed(0)} MiB before)`);
+  try {
+    for (const scenario of scenarios.filter((s) => s.bulk)) {
+      // Two children at a time: resident memory is each process's own, and the machine has two cores.
+      for (let i = 0; i < libraries.length; i += 2) {
+        const measured = await Promise.all(
+          libraries.slice(i, i + 2).map((library) => measureMemory({ url: database.url, operations: config.memoryOperations, arguments: args, dataFile }, scenario, library)),
+        );
+        await scenario.afterSlice?.(measured.length * config.memoryOperations);
+        for (const measurement of measured) {
+          memory.push(measurement);
+          log(`memory ${scenario.id} ${measurement.library}: peak ${measurement.peakRssMb.toFixed(0)} MiB (${measurement.baselineRssMb.toFixed(0)} MiB before)`);
+        }
       }
     }
+  } finally {
+    await rm(dataFile, { force: true });
   }
   return memory;
 }

@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cams, entities, projects } from '../src/index.ts';
 import { camInput, createUser } from './support/fixtures.ts';
 import { statementsOf } from './support/statement-counter.ts';
 import { useTestDatabase } from './support/test-database.ts';
@@ -70,12 +72,14 @@ describe('writes: one statement each unless a transaction is needed', () => {
     expect(await count(() => db().projects.delete(small.userId, id))).toBe(1);
   });
 
-  it('projects.import of 1,000 cams: 1; of 2,100: BEGIN, the project with 1,000, 2 more, COMMIT', async () => {
+  it('projects.import: of 99 cams 1; from 100 cams on, of any number, BEGIN, the project, ids, one COPY, the cams, COMMIT', async () => {
     const document = await db().projects.export(large.userId, large.projectId);
-    expect(await count(() => db().projects.import(small.userId, document))).toBe(1);
-    const cams = Array.from({ length: 2100 }, () => camInput({ profilePoints: undefined, lift: 10 }));
-    const { statements } = await statementsOf(() => db().projects.import(small.userId, { ...document, project: { ...document.project, cams } }));
-    expect(statements.map(firstKeyword)).toEqual(['begin', 'with', 'insert', 'insert', 'commit']);
+    const withCams = (n: number) => ({ ...document, project: { ...document.project, cams: document.project.cams.slice(0, n) } });
+    expect(await count(() => db().projects.import(small.userId, withCams(99)))).toBe(1);
+    for (const n of [100, 1000]) {
+      const { statements } = await statementsOf(() => db().projects.import(small.userId, withCams(n)));
+      expect(statements.map(firstKeyword)).toEqual(['begin', 'insert', 'select', 'copy', 'select', 'commit']);
+    }
   });
 
   it('cams.create, update (with expectedVersion too), delete: 1 each', async () => {
@@ -91,11 +95,13 @@ describe('writes: one statement each unless a transaction is needed', () => {
     expect(await count(() => db().cams.update(small.userId, cam.id, { name: 'y' }, { expectedVersion: 9 }).catch(() => undefined))).toBe(2);
   });
 
-  it('cams.createMany of 1,000 cams: 1 multi-row statement; of 2,100: BEGIN, 3, COMMIT', async () => {
+  it('cams.createMany: of 99 cams 1 multi-row INSERT; from 100 cams on, of any number, BEGIN, ids, one COPY, the cams, COMMIT', async () => {
     const inputs = (n: number) => Array.from({ length: n }, () => camInput({ profilePoints: undefined, lift: 10 }));
-    expect(await count(() => db().cams.createMany(small.userId, small.projectId, inputs(1000)))).toBe(1);
-    const { statements } = await statementsOf(() => db().cams.createMany(small.userId, small.projectId, inputs(2100)));
-    expect(statements.map(firstKeyword)).toEqual(['begin', 'insert', 'insert', 'insert', 'commit']);
+    expect(await count(() => db().cams.createMany(small.userId, small.projectId, inputs(99)))).toBe(1);
+    for (const n of [100, 2100]) {
+      const { statements } = await statementsOf(() => db().cams.createMany(small.userId, small.projectId, inputs(n)));
+      expect(statements.map(firstKeyword)).toEqual(['begin', 'select', 'copy', 'select', 'commit']);
+    }
   });
 
   it('a project and 3 cams in db.transaction: BEGIN, one INSERT per table, COMMIT', async () => {
@@ -117,3 +123,26 @@ describe('writes: one statement each unless a transaction is needed', () => {
 function firstKeyword(sql: string): string {
   return sql.trim().split(/[\s;]+/)[0]!.toLowerCase();
 }
+
+describe("on a host application's ORM, whose connections cannot stream COPY", () => {
+  let host: MikroORM;
+  beforeAll(() => {
+    host = new MikroORM({ entities: [...entities], clientUrl: database.url, ensureDatabase: false });
+  });
+  afterAll(() => host.close());
+
+  it('cams.createMany: one multi-row INSERT per 1,000 cams, in a transaction beyond 1,000', async () => {
+    const inputs = (n: number) => Array.from({ length: n }, () => camInput({ profilePoints: undefined, lift: 10 }));
+    expect(await count(() => cams.createMany(host.em.fork(), small.userId, small.projectId, inputs(1000)))).toBe(1);
+    const { statements } = await statementsOf(() => cams.createMany(host.em.fork(), small.userId, small.projectId, inputs(2100)));
+    expect(statements.map(firstKeyword)).toEqual(['begin', 'insert', 'insert', 'insert', 'commit']);
+  });
+
+  it('projects.import: the project with 1,000 cams in one statement, every further 1,000 in one more, in a transaction', async () => {
+    const document = await db().projects.export(large.userId, large.projectId);
+    expect(await count(() => projects.import(host.em.fork(), small.userId, document))).toBe(1);
+    const moreCams = Array.from({ length: 2100 }, () => camInput({ profilePoints: undefined, lift: 10 }));
+    const { statements } = await statementsOf(() => projects.import(host.em.fork(), small.userId, { ...document, project: { ...document.project, cams: moreCams } }));
+    expect(statements.map(firstKeyword)).toEqual(['begin', 'with', 'insert', 'insert', 'commit']);
+  });
+});

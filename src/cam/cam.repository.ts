@@ -1,7 +1,8 @@
 import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import { float8, isoTimestamp, jsonArrayOr, jsonObject, selection } from '../common/sql-expressions.ts';
 import { Repository } from '../common/repository.ts';
-import { Statement, statementsByShape } from '../common/statement.ts';
+import { CopyIn, Statement, statementsByShape } from '../common/statement.ts';
+import { copyRow } from '../connection/copy-in.ts';
 import type { Tables } from '../common/tables.ts';
 import type { Cam } from './cam.entity.ts';
 import type { ProfilePoint } from './profile-points.ts';
@@ -137,6 +138,36 @@ const insertManyIntoOwnedProject = statementsByShape<number, { userId: string; p
   { createsRows: true, maxShapes: 8 },
 );
 
+/** The table and the serial column whose sequence hands out cam ids, checked against the entity-derived tables. */
+const CAMS = 'cams' satisfies keyof Tables;
+const CAM_ID = 'id' satisfies keyof Tables['cams'];
+
+/**
+ * `count` new ids of cams, in ascending order, when the user owns the project; none otherwise. COPY returns nothing:
+ * rows copied with ids taken first can be read back, in the order they were given.
+ */
+const reserveIdsInOwnedProject = new Statement<{ userId: string; projectId: number; count: number }, { id: number }>(({ db, schema, param }) =>
+  db
+    .selectFrom(sql`generate_series(1, ${param('count')}::int)`.as('slot'))
+    .select(sql<number>`nextval(pg_get_serial_sequence(${sql.lit(`"${schema}"."${CAMS}"`)}, ${sql.lit(CAM_ID)}))::int`.as('id'))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('projects').select(sql.lit(1).as('owned')).where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId'))),
+    ),
+);
+/** The columns a COPY of cams fills, in the order of `copyRow()` fields; the others take their defaults. */
+const COPY_COLUMNS = ['id', 'project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'] as const satisfies ReadonlyArray<keyof Tables['cams']>;
+const copyCams = new CopyIn('cams', COPY_COLUMNS);
+/** Rows per chunk of COPY data: the server parses one while the next is encoded. */
+const COPY_CHUNK_ROWS = 100;
+
+const findSummaries = new Statement<{ ids: number[] }, CamSummaryDto>(({ db, param }) =>
+  db
+    .selectFrom('cams')
+    .select((eb) => selection(camSummaryShape(eb)))
+    .where((eb) => eb('cams.id', '=', eb.fn.any(sql<number[]>`${param('ids')}::int[]`)))
+    .orderBy('cams.id'),
+);
+
 const findOwned = new Statement<{ userId: string; camId: number }, CamRow>(({ db, param }) =>
   db
     .selectFrom('cams')
@@ -253,6 +284,17 @@ export class CamRepository extends Repository<Cam> {
     return rows.sort((a, b) => a.id - b.id);
   }
 
+  /**
+   * Copies many cams into a project of the user in one COPY, in input order, and reads their summaries back; none when
+   * the user has no such project. Three statements: run it inside a transaction, and only where `canCopy()`.
+   */
+  async copyIntoOwnedProject(userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
+    const ids = (await this.run(reserveIdsInOwnedProject, { userId, projectId, count: cams.length })).map((row) => row.id).sort((a, b) => a - b);
+    if (ids.length === 0) return [];
+    await this.copyIn(copyCams, copyChunks(ids, projectId, cams));
+    return this.run(findSummaries, { ids });
+  }
+
   async findOwned(userId: string, camId: number): Promise<CamRow | undefined> {
     const [row] = await this.run(findOwned, { userId, camId });
     return row;
@@ -340,6 +382,18 @@ export function camValues<List extends string>(item: CamItem<List>, list: List, 
   const rows = count > 0 ? Array.from({ length: count }, (_, index) => row(index)) : [sql`(null::text, null::text, null::numeric, null::int, null::jsonb)`];
   const table = sql<Input>`(values ${sql.join(rows)}${count > 0 ? sql`` : sql` limit 0`})`;
   return table.as<'input'>(sql`input(${sql.join(INPUT_COLUMNS.map((column) => sql.ref(column)))})`);
+}
+
+/** The cams as rows of COPY's text format, a chunk of `COPY_CHUNK_ROWS` at a time, made as the stream asks for them. */
+function* copyChunks(ids: readonly number[], projectId: number, cams: readonly CamValues[]): Generator<string> {
+  for (let start = 0; start < cams.length; start += COPY_CHUNK_ROWS) {
+    let chunk = '';
+    for (let index = start; index < Math.min(start + COPY_CHUNK_ROWS, cams.length); index++) {
+      const { name, camType, lift, duration, profilePoints } = cams[index]!;
+      chunk += copyRow([ids[index]!, projectId, name, camType, lift, duration, jsonOrNull(profilePoints)]);
+    }
+    yield chunk;
+  }
 }
 
 export function jsonOrNull(points: ProfilePoint[] | null | undefined): string | null {

@@ -2,11 +2,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
-import { inTransaction } from '../common/transaction.ts';
 import { addToLoadedCollection, flushPending, forgetDeleted, held, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Project } from '../project/project.entity.ts';
-import { camBatches } from './cam-batches.ts';
+import { writeCams } from './cam-writes.ts';
 import { Cam } from './cam.entity.ts';
 import type { CamRepository, CamRow } from './cam.repository.ts';
 import {
@@ -43,23 +42,12 @@ export async function create(em: EntityManager, userId: string, projectId: numbe
   return withAnalysis(row);
 }
 
-/** Adds many cams in a few multi-row statements, all or none; returns them in input order, without profiles. */
+/** Adds many cams, all or none; returns them in input order, without profiles. */
 export async function createMany(em: EntityManager, userId: string, projectId: number, inputs: CamInput[]): Promise<CamSummaryDto[]> {
   const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   const cams = parseInput(camInputsSchema, inputs);
-  const batches = camBatches(cams);
   await flushPending(em, TOUCHED);
-  const insertAll = async (unit: EntityManager) => {
-    const created: CamSummaryDto[] = [];
-    for (const batch of batches) {
-      const rows = await repository(unit).insertManyIntoOwnedProject(owner, project, batch);
-      if (rows.length === 0) notFound('Project', project);
-      created.push(...rows);
-    }
-    return created;
-  };
-  // One batch is one statement, atomic on its own; more need a transaction to stay all-or-nothing.
-  const created = await (batches.length === 1 ? insertAll(em) : inTransaction(em, insertAll));
+  const created = (await writeCams(em, owner, project, cams)) ?? notFound('Project', project);
   addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, created.map((row, index) => camData(row, cams[index]!.profilePoints ?? null)));
   return created;
 }

@@ -1,11 +1,22 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { schemaOf } from './schema.ts';
-import type { Statement } from './statement.ts';
+import { streamsCopy, type CopyIn, type Statement } from './statement.ts';
+import type { Tables } from './tables.ts';
 
 /** The base of our repositories: runs statements on the repository's EntityManager, in the entities' schema. */
 export abstract class Repository<Entity extends object> extends EntityRepository<Entity> {
   protected run<Params extends object, Row>(statement: Statement<Params, Row>, params: Params): Promise<Row[]> {
     return statement.run(this.em, this.#schema(), params);
+  }
+
+  /** Streams rows into a table with COPY: only where `canCopy()`. */
+  protected copyIn<Table extends keyof Tables & string>(copy: CopyIn<Table>, chunks: Iterable<string>): Promise<void> {
+    return copy.run(this.em, this.#schema(), chunks);
+  }
+
+  /** Whether the repository's EntityManager can stream COPY: on the package's own pool, not on a host's. */
+  canCopy(): boolean {
+    return streamsCopy(this.em);
   }
 
   #schema(): string {

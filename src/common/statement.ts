@@ -11,6 +11,8 @@ import {
   type RawBuilder,
 } from 'kysely';
 import { performance } from 'node:perf_hooks';
+import { CopyInRows } from '../connection/copy-in.ts';
+import { streamsCopyIn } from '../connection/pooled-client.ts';
 import { toDataAccessError } from './map-error.ts';
 import type { Tables } from './tables.ts';
 
@@ -40,6 +42,8 @@ type ItemOf<List> = List extends ReadonlyArray<infer Item> ? Item : never;
 /** What a statement is built from: the tables in the EntityManager's schema, and placeholders for its parameters. */
 export interface StatementBuilder<Params extends StatementParams> {
   db: Kysely<Tables>;
+  /** The schema the statement is compiled for, where SQL needs it as a value (`pg_get_serial_sequence`). */
+  schema: string;
   /** The value of `params[name]` at each run. Cast it in SQL where PostgreSQL cannot infer its type. */
   param<Name extends keyof Params & string>(name: Name): RawBuilder<Params[Name]>;
   /** The value of `params[list][index][field]` at each run: a statement built for lists of one length (multi-row VALUES). */
@@ -86,7 +90,7 @@ export class Statement<Params extends StatementParams, Row> {
   #prepared(schema: string): Prepared<Row> {
     let prepared = this.#bySchema.get(schema);
     if (!prepared) {
-      const compiled = this.#build({ db: builder.withSchema(schema), param, item }).compile();
+      const compiled = this.#build({ db: builder.withSchema(schema), schema, param, item }).compile();
       const slots = compiled.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
       prepared = { compiled, slots };
       this.#bySchema.set(schema, prepared);
@@ -129,6 +133,37 @@ export function statementsByShape<Shape, Params extends StatementParams, Row>(
     statements.set(key, statement);
     return statement;
   };
+}
+
+/**
+ * `COPY <table> (<columns>) FROM STDIN` on the caller's EntityManager (inside its transaction when it has one), the
+ * columns typed from the entity-derived tables. Only for an EntityManager whose connections stream COPY
+ * (`streamsCopyIn(em)`): the package's own pool.
+ */
+export class CopyIn<Table extends keyof Tables & string> {
+  readonly #table: Table;
+  readonly #columns: ReadonlyArray<keyof Tables[Table] & string>;
+  readonly #bySchema = new Map<string, CompiledQuery>();
+
+  constructor(table: Table, columns: ReadonlyArray<keyof Tables[Table] & string>) {
+    this.#table = table;
+    this.#columns = columns;
+  }
+
+  /** Streams the rows (chunks of the text format, `copyRow()`) into the table. */
+  async run(em: EntityManager, schema: string, chunks: Iterable<string>): Promise<void> {
+    let compiled = this.#bySchema.get(schema);
+    if (!compiled) {
+      compiled = sql`copy ${sql.table(`${schema}.${this.#table}`)} (${sql.join(this.#columns.map((column) => sql.id(column)))}) from stdin`.compile(builder);
+      this.#bySchema.set(schema, compiled);
+    }
+    await execute(em, { ...compiled, parameters: [new CopyInRows(chunks)] }, { createsRows: true });
+  }
+}
+
+/** Whether `em`'s connections stream `COPY ... FROM STDIN`: those of the package's own pool (`connect()`) do. */
+export function streamsCopy(em: EntityManager): boolean {
+  return streamsCopyIn(em.config.get('driverOptions'));
 }
 
 /**

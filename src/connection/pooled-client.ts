@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
 
 /** What the pool's connections enforce; every value is validated by `connect()` first. */
 export interface ConnectionLimits {
@@ -31,6 +32,7 @@ export class PoolConnections {
 
   constructor(limits: ConnectionLimits) {
     this.Client = pooledClientClass(limits, this.#open, () => this.#closed);
+    STREAMING_CLIENTS.add(this.Client);
   }
 
   /** Refuses new connections and breaks the open ones: a statement still running on one fails as closed. */
@@ -38,6 +40,15 @@ export class PoolConnections {
     this.#closed = true;
     for (const client of this.#open) void client.end().catch(() => undefined);
   }
+}
+
+/** The client classes of `PoolConnections`: their connections stream `COPY ... FROM STDIN` (`CopyInRows`). */
+const STREAMING_CLIENTS = new WeakSet<typeof pg.Client>();
+
+/** Whether connections made with these driver options (a MikroORM config's `driverOptions`) stream COPY FROM STDIN. */
+export function streamsCopyIn(driverOptions: unknown): boolean {
+  const Client = (driverOptions as { Client?: unknown } | undefined)?.Client;
+  return typeof Client === 'function' && STREAMING_CLIENTS.has(Client as typeof pg.Client);
 }
 
 function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClosed: () => boolean): typeof pg.Client {
@@ -99,7 +110,8 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
       if (this.#ended && typeof args[0] === 'string' && TRANSACTION_ROLLBACK.test(args[0])) {
         return Promise.resolve({ command: 'ROLLBACK', rowCount: null, oid: 0, rows: [], fields: [] });
       }
-      const sent: unknown = Reflect.apply(pg.Client.prototype.query, this, args);
+      const copyIn = copyInRowsOf(args);
+      const sent: unknown = copyIn ? streamCopyIn(this, args[0] as string, copyIn) : Reflect.apply(pg.Client.prototype.query, this, args);
       if (!(sent instanceof Promise)) return sent;
       const answered = this.#answeredInTime(sent);
       return opensTransaction ? answered.catch((error: unknown) => this.#returnToPool(error)) : answered;

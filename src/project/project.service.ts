@@ -4,9 +4,8 @@ import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { inTransaction } from '../common/transaction.ts';
 import { addToLoadedCollection, flushPending, forgetDeleted, held, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { ownedRecordIds, parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
-import { camBatches } from '../cam/cam-batches.ts';
+import { camBatches, streamsCams, writeCams } from '../cam/cam-writes.ts';
 import { Cam } from '../cam/cam.entity.ts';
-import type { CamRepository } from '../cam/cam.repository.ts';
 import { User } from '../user/user.entity.ts';
 import { Project } from './project.entity.ts';
 import type { ProjectRepository } from './project.repository.ts';
@@ -29,7 +28,6 @@ import {
 } from './project.schemas.ts';
 
 const repository = (em: EntityManager) => em.getRepository<Project, ProjectRepository>(Project);
-const camRepository = (em: EntityManager) => em.getRepository<Cam, CamRepository>(Cam);
 
 export async function create(em: EntityManager, userId: string, input: ProjectInput): Promise<ProjectDto> {
   const owner = parseArgument(userIdSchema, userId, 'userId');
@@ -111,20 +109,28 @@ async function exportProject(em: EntityManager, userId: string, projectId: numbe
 }
 
 /**
- * Validates the whole document first, then creates the project with its cams: in one statement up to a thousand
- * cams, beyond that in one transaction of a statement per thousand (as `cams.createMany`).
+ * Validates the whole document first, then creates the project with its cams, all or none, in input order. On the
+ * package's own pool 100 cams or more are streamed with COPY after the project, in one transaction; otherwise the
+ * project and up to 1,000 cams are one statement, and every further 1,000 cams one more, in one transaction.
  */
 async function importProject(em: EntityManager, userId: string, document: unknown): Promise<ProjectWithCamsDto> {
   const owner = parseArgument(userIdSchema, userId, 'userId');
-  const { project } = parseInput(projectDocumentSchema, document);
-  const [first, ...rest] = camBatches(project.cams);
+  const { name, description, cams } = parseInput(projectDocumentSchema, document).project;
   await flushPending(em, [Project, User]);
-  const insertAll = async (unit: EntityManager) => {
-    const created = await repository(unit).insertWithCams(owner, { ...project, cams: first! });
-    for (const batch of rest) created.cams.push(...(await camRepository(unit).insertManyIntoOwnedProject(owner, created.id, batch)));
+  if (streamsCams(em, cams.length)) {
+    const copied = async (unit: EntityManager) => {
+      const created = await repository(unit).insertProject(owner, name, description);
+      return { ...created, cams: (await writeCams(unit, owner, created.id, cams))! };
+    };
+    return adopted(em, await inTransaction(em, copied));
+  }
+  const [first, ...rest] = camBatches(cams);
+  const inserted = async (unit: EntityManager) => {
+    const created = await repository(unit).insertWithCams(owner, { name, description, cams: first! });
+    if (rest.length > 0) created.cams.push(...(await writeCams(unit, owner, created.id, rest.flat()))!);
     return created;
   };
-  return adopted(em, await (rest.length === 0 ? insertAll(em) : inTransaction(em, insertAll)));
+  return adopted(em, await (rest.length === 0 ? inserted(em) : inTransaction(em, inserted)));
 }
 export { exportProject as export, importProject as import };
 

@@ -71,6 +71,24 @@ describe('cams: every input is stored unchanged or refused with its field named'
     );
   });
 
+  it('createMany of 100 cams and more, streamed with COPY: the name of each cam', async () => {
+    // Any text in the first few, then plain names up to the size from which the cams are copied, not inserted.
+    const filler = Array.from({ length: 100 }, (_, index) => `Copied ${index}`);
+    await fc.assert(
+      fc.asyncProperty(fc.array(anyText, { minLength: 1, maxLength: 3 }), async (names) => {
+        const all = [...names, ...filler];
+        const unfit = all.findIndex((name) => !fitsVarchar255(name));
+        const call = () => database.db.cams.createMany(userId, projectId, all.map((name) => camInput({ name, profilePoints: undefined })));
+        await acceptedOrRefused(state, { accepted: unfit === -1, path: [unfit, 'name'] }, call, async (created) => {
+          expect((created as CamDto[]).map((one) => one.name)).toEqual(all.map((name) => name.trim()));
+          const stored = await Promise.all((created as CamDto[]).slice(0, names.length).map((one) => database.db.cams.get(userId, one.id)));
+          expect(stored.map((one) => one.name)).toEqual(names.map((name) => name.trim()));
+        });
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('update: expectedVersion', async () => {
     await fc.assert(
       fc.asyncProperty(anyInteger, async (expectedVersion) => {

@@ -50,6 +50,7 @@ describe('cams.createMany', () => {
     // Ids follow the input too, so a list (by id) reads the cams back in the order they were given.
     expect(created.map((cam) => cam.id)).toEqual(created.map((cam) => cam.id).sort((a, b) => a - b));
     expect((await database.db.cams.list(user.id, project.id, { limit: 200 })).items.map((cam) => cam.name)).toEqual(inputs.map((input) => input.name));
+    expect(created.map(({ camType, lift, duration }) => ({ camType, lift, duration }))).toEqual(inputs.map(({ camType, lift, duration }) => ({ camType, lift, duration })));
     expect(created.every((cam) => camSummarySchema.safeParse(cam).success && cam.hasProfile)).toBe(true);
     expect((await database.db.cams.get(user.id, created[119]!.id)).profilePoints).toEqual(inputs[119]!.profilePoints);
   });
@@ -76,6 +77,18 @@ describe('cams.createMany', () => {
       await expect(database.db.cams.createMany(other.userId, other.id, inputs)).rejects.toThrow(/refused in the test/);
     });
     expect((await database.db.cams.list(other.userId, other.id)).items).toEqual([]);
+  });
+
+  it("copies 100 cams and more inside the caller's transaction: they go when it rolls back", async () => {
+    const { user, project } = await createUserWithProject(database.db);
+    const inputs = Array.from({ length: 150 }, (_, i) => camInput({ name: `Copied ${i}` }));
+    const transaction = database.db.transaction(async (tx) => {
+      expect(await tx.cams.createMany(user.id, project.id, inputs)).toHaveLength(150);
+      expect((await tx.cams.list(user.id, project.id, { limit: 200 })).items).toHaveLength(150);
+      throw new Error('changed my mind');
+    });
+    await expect(transaction).rejects.toThrow('changed my mind');
+    expect((await database.db.cams.list(user.id, project.id)).items).toEqual([]);
   });
 
   it('refuses an empty list', async () => {
