@@ -59,6 +59,7 @@ function expectedFlow(module: 'esm' | 'cjs'): string[] {
     `create: user ${module}_builder, project "Small-block street cam", cam "Intake lobe" 11.43 mm / 268 deg`,
     `read: ${module}.builder@example.com has 1 project(s)`,
     'update: subscription pro',
+    'bulk: 150 cams, in input order: yes',
     'delete: 0 users, 0 projects, 0 cams left',
   ];
 }

@@ -35,6 +35,12 @@ async function main() {
     const updated = await db.fork().findOneOrFail(User, { id: userId });
     console.log(`update: subscription ${updated.subscriptionStatus}`);
 
+    // 150 cams: enough to be streamed with COPY, through the package's own dependency.
+    const inputs = Array.from({ length: 150 }, (_, index) => ({ name: `Bulk lobe ${150 - index}`, camType: /** @type {const} */ ('exhaust'), lift: 10, duration: 250 }));
+    const bulk = await db.cams.createMany(userId, project.id, inputs);
+    const inOrder = bulk.every((created, index) => created.name === inputs[index]?.name);
+    console.log(`bulk: ${bulk.length} cams, in input order: ${inOrder ? 'yes' : 'no'}`);
+
     const remover = db.fork();
     remover.remove(await remover.findOneOrFail(User, { id: userId }));
     await remover.flush();
