@@ -57,7 +57,7 @@ try {
         verification = await verify(opened.libraries, scenarios);
         log('every library returns the same DTOs as ours; statements counted');
       }
-      for (const scenario of scenarios) {
+      for (const scenario of scenarios.filter((one) => one.modes?.includes(mode.name) ?? true)) {
         const measured = await measureScenario(librariesOf(scenario, opened.libraries), scenario, mode, config, turns);
         results.push(...summarize(measured, scenario, mode, verification));
         log(`${mode.name} ${scenario.id}: ${[...measured].map(([name, m]) => `${name} ${percentile(m.latenciesMillis, 0.5).toFixed(2)} ms`).join(', ')}`);

@@ -6,9 +6,10 @@ import type { CamSummaryDto } from './cam.schemas.ts';
 
 /**
  * From this many cams a write on the package's own pool streams them with one COPY, which loads rows faster than a
- * multi-row INSERT (`npm run bench`, bulk scenarios); below it the three statements COPY needs cost more than they save.
+ * multi-row INSERT; below it the extra statements COPY needs cost more than they save (`node bench/copy-threshold.ts`:
+ * COPY took 1.15 times an INSERT's time for 10 cams, 0.77 to 0.89 for 25, less still for more).
  */
-const COPY_FROM_CAMS = 100;
+const COPY_FROM_CAMS = 25;
 
 /**
  * Cams per INSERT statement (five parameters each), and profile points: a statement stays in the tens of megabytes.
@@ -20,7 +21,7 @@ const BATCH_POINTS = 500_000;
 
 /**
  * Writes the cams into a project of the user, all or none, in input order; `undefined` when the user has no such
- * project. With 100 cams or more on the package's own pool, one COPY; otherwise (fewer, or a host application's
+ * project. With 25 cams or more on the package's own pool, one COPY; otherwise (fewer, or a host application's
  * connections, which cannot stream COPY) a multi-row INSERT per 1,000 cams. More than one statement runs in one
  * transaction: the EntityManager's own, or a new one.
  */

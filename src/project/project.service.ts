@@ -110,7 +110,7 @@ async function exportProject(em: EntityManager, userId: string, projectId: numbe
 
 /**
  * Validates the whole document first, then creates the project with its cams, all or none, in input order. On the
- * package's own pool 100 cams or more are streamed with COPY after the project, in one transaction; otherwise the
+ * package's own pool 25 cams or more are streamed with COPY after the project, in one transaction; otherwise the
  * project and up to 1,000 cams are one statement, and every further 1,000 cams one more, in one transaction.
  */
 async function importProject(em: EntityManager, userId: string, document: unknown): Promise<ProjectWithCamsDto> {

@@ -79,7 +79,7 @@ describe('cams.createMany', () => {
     expect((await database.db.cams.list(other.userId, other.id)).items).toEqual([]);
   });
 
-  it("copies 100 cams and more inside the caller's transaction: they go when it rolls back", async () => {
+  it("copies 25 cams and more inside the caller's transaction: they go when it rolls back", async () => {
     const { user, project } = await createUserWithProject(database.db);
     const inputs = Array.from({ length: 150 }, (_, i) => camInput({ name: `Copied ${i}` }));
     const transaction = database.db.transaction(async (tx) => {
