@@ -130,7 +130,8 @@ async function main(): Promise<string[]> {
     expectLines('the CommonJS consumer', await step(`MikroORM ${developed}: CommonJS consumer (require)`, process.execPath, ['cjs-consumer.cjs', cjsUrl], project), expectedFlow('cjs'));
 
     const bin = join(project, 'node_modules/.bin/enginecampro-db');
-    const check = await step('installed enginecampro-db check', bin, ['check', '--url', esmUrl], project);
+    // The ESM consumer installs into the schema `enginecampro`, so this also checks the CLI's --schema.
+    const check = await step('installed enginecampro-db check --schema enginecampro', bin, ['check', '--url', esmUrl, '--schema', 'enginecampro'], project);
     if (!check.trimEnd().endsWith('Check passed.')) throw new Error(`enginecampro-db check did not pass:\n${check}`);
     const status = JSON.parse(await step('installed enginecampro-db status --json', bin, ['status', '--json', '--url', cjsUrl], project)) as { pending: string[] };
     if (status.pending.length) throw new Error(`enginecampro-db status reports pending migrations: ${status.pending.join(', ')}`);
