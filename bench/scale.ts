@@ -3,12 +3,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { connect } from '../src/index.ts';
+import { connect, type Database } from '../src/index.ts';
 import { databaseUrl, startPostgresServer } from '../test/support/postgres-server.ts';
 import { describeMachine } from './report/machine.ts';
 import { SCALE_CALLS } from './scale/calls.ts';
-import { loadScale } from './scale/load.ts';
-import { explain, statementsSentBy } from './scale/plans.ts';
+import { loadScale, type ScaleData } from './scale/load.ts';
+import { explain, statementsSentBy, type StatementPlan } from './scale/plans.ts';
 import { renderScaleReport, type ScaleResults, type SizeResult } from './scale/report.ts';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '10000,10000000' } } });
@@ -19,6 +19,7 @@ if (sizes.some((size) => !Number.isInteger(size) || size < 10_000)) {
 }
 
 const started = performance.now();
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s] ${message}`);
 const server = await startPostgresServer();
 const admin = new pg.Client(server.adminUrl);
@@ -26,42 +27,80 @@ await admin.connect();
 const [{ version }] = (await admin.query<{ version: string }>(`select current_setting('server_version') as version`)).rows as [{ version: string }];
 log(`PostgreSQL ${version} from ${server.source}; sizes: ${sizes.map((size) => size.toLocaleString('en-US')).join(', ')} cams`);
 
-const results: SizeResult[] = [];
+/** Timed rounds per call; in each, every size runs its share of the calls, the sizes' order rotating. */
+const ROUNDS = 5;
+/** Untimed calls of a read at each size before its rounds: the connection, the statement's shape, the pages. */
+const WARM_UP = 20;
+
+interface Installation {
+  name: string;
+  url: string;
+  db: Database;
+  data: ScaleData;
+  bytes: number;
+}
+
+// Every size is loaded first and stays up, so that each call can be timed at all sizes in the same rounds: drift of
+// the machine (a checkpoint, another process) then hits every size alike instead of the one that happened to run then.
+const installations: Installation[] = [];
+let results: SizeResult[] = [];
 try {
   for (const size of sizes) {
     const name = `ecp_scale_${size}_${process.pid}`;
     await admin.query(`create database ${name}`);
     const url = databaseUrl(server.adminUrl, name);
     const db = connect({ url, pool: { max: 1 } });
-    try {
-      await db.migrate();
-      const data = await loadScale(url, size);
-      const [{ bytes }] = (await admin.query<{ bytes: string }>(`select pg_database_size($1) as bytes`, [name])).rows as [{ bytes: string }];
-      log(`${size.toLocaleString('en-US')} cams: loaded ${data.users} users, ${data.projects} projects, ${data.cams} cams in ${data.loadSeconds.toFixed(0)} s (${(Number(bytes) / 2 ** 30).toFixed(2)} GiB)`);
-      const calls: SizeResult['calls'] = [];
-      for (const call of SCALE_CALLS) {
-        const context = await call.prepare?.(db, data);
-        // Warm: the connection, the statement's shape, the pages it reads.
-        for (let index = 0; index < 5 && !call.writes; index++) await call.run(db, data, context, index);
-        const sent = await statementsSentBy(() => call.run(db, data, context, call.times));
-        const plans = await explain(url, sent);
-        const millis: number[] = [];
-        for (let iteration = 0; iteration < call.times; iteration++) {
-          const before = performance.now();
-          await call.run(db, data, context, iteration);
-          millis.push(performance.now() - before);
-        }
-        millis.sort((a, b) => a - b);
-        calls.push({ name: call.name, medianMillis: millis[Math.floor(millis.length / 2)]!, statements: plans });
-      }
-      log(`${size.toLocaleString('en-US')} cams: ${calls.map((call) => `${call.name} ${call.medianMillis.toFixed(2)} ms`).join('; ')}`);
-      results.push({ cams: data.cams, projects: data.projects, users: data.users, loadSeconds: data.loadSeconds, databaseBytes: Number(bytes), calls });
-    } finally {
-      await db.close();
-      await admin.query(`drop database if exists ${name} with (force)`);
-    }
+    await db.migrate();
+    const data = await loadScale(url, size);
+    // The load leaves its pages dirty: written out now, not by the checkpointer while calls are timed.
+    await admin.query('checkpoint');
+    const [{ bytes }] = (await admin.query<{ bytes: string }>(`select pg_database_size($1) as bytes`, [name])).rows as [{ bytes: string }];
+    installations.push({ name, url, db, data, bytes: Number(bytes) });
+    log(`${size.toLocaleString('en-US')} cams: loaded ${data.users} users, ${data.projects} projects, ${data.cams} cams in ${data.loadSeconds.toFixed(0)} s (${(Number(bytes) / 2 ** 30).toFixed(2)} GiB)`);
   }
+  const calls = installations.map(() => [] as SizeResult['calls']);
+  for (const call of SCALE_CALLS) {
+    const contexts = await Promise.all(installations.map(({ db, data }) => call.prepare?.(db, data)));
+    const millis = installations.map(() => [] as number[]);
+    const roundMedians = installations.map(() => [] as number[]);
+    const plans: StatementPlan[][] = [];
+    for (const [index, { db, data, url }] of installations.entries()) {
+      for (let warm = 0; warm < WARM_UP && !call.writes; warm++) await call.run(db, data, contexts[index], warm);
+      plans.push(await explain(url, await statementsSentBy(() => call.run(db, data, contexts[index], call.times))));
+    }
+    const perRound = Math.ceil(call.times / ROUNDS);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let turn = 0; turn < installations.length; turn++) {
+        const index = (round + turn) % installations.length;
+        const { db, data } = installations[index]!;
+        const timed: number[] = [];
+        for (let iteration = round * perRound; iteration < Math.min((round + 1) * perRound, call.times); iteration++) {
+          const before = performance.now();
+          await call.run(db, data, contexts[index], iteration);
+          timed.push(performance.now() - before);
+        }
+        millis[index]!.push(...timed);
+        roundMedians[index]!.push(median(timed));
+      }
+    }
+    for (const index of installations.keys()) {
+      calls[index]!.push({ name: call.name, medianMillis: median(millis[index]!), roundMedians: roundMedians[index]!, statements: plans[index]! });
+    }
+    log(`${call.name}: ${installations.map(({ data }, index) => `${median(millis[index]!).toFixed(2)} ms at ${data.cams.toLocaleString('en-US')}`).join(', ')}`);
+  }
+  results = installations.map(({ data, bytes }, index) => ({
+    cams: data.cams,
+    projects: data.projects,
+    users: data.users,
+    loadSeconds: data.loadSeconds,
+    databaseBytes: bytes,
+    calls: calls[index]!,
+  }));
 } finally {
+  for (const { db, name } of installations) {
+    await db.close();
+    await admin.query(`drop database if exists ${name} with (force)`);
+  }
   await admin.end();
   await server.stop();
 }

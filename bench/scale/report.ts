@@ -7,7 +7,13 @@ export interface SizeResult {
   users: number;
   loadSeconds: number;
   databaseBytes: number;
-  calls: { name: string; medianMillis: number; statements: StatementPlan[] }[];
+  calls: {
+    name: string;
+    medianMillis: number;
+    /** The median of each timed round, in round order; rounds alternate between the sizes. */
+    roundMedians: number[];
+    statements: StatementPlan[];
+  }[];
 }
 
 export interface ScaleResults {
@@ -33,7 +39,7 @@ export function renderScaleReport(results: ScaleResults): string {
     '',
     `Run of ${results.date}, ${results.seconds.toFixed(0)} s. Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}; Node ${results.machine.node}; PostgreSQL ${results.serverVersion} (${results.serverSource}), same machine, over loopback.`,
     '',
-    'Each size is a fresh database filled with SQL (`bench/scale/load.ts`): three projects per user and ten cams per three projects, every user\'s and project\'s rows spread evenly over the table; plus a heavy user with 1,000 projects, one of which holds 1,000 cams, equally spread. Each call runs on one connection, warmed up, then timed the number of times given (median reported). Its statements were caught at the driver and run once more under `explain (analyze, buffers)` in a rolled-back transaction: buffers are shared blocks hit or read by that execution.',
+    'Each size is a fresh database filled with SQL (`bench/scale/load.ts`): three projects per user and ten cams per three projects, every user\'s and project\'s rows spread evenly over the table; plus a heavy user with 1,000 projects, one of which holds 1,000 cams, equally spread. Every size is loaded first (then a `checkpoint`, so no write-out of the load runs while calls are timed) and stays up. Each call runs on one connection per size: warmed up (reads: 20 calls per size), then timed in 5 rounds, in each of which every size runs a fifth of its calls, the sizes taking turns in rotating order, so drift of the machine hits all sizes alike. The median of all timed calls is reported; \"growth by round\" is the lowest and highest growth computed from the medians of one round alone, which shows how far the figure moves with noise. Its statements were caught at the driver and run under `explain (analyze, buffers)` in a rolled-back transaction, twice on one connection: buffers are the shared blocks hit or read by the second execution (the first also fills the catalog caches of the new session).',
     '',
     '| size | users | projects | cams | load | database |',
     '| --- | ---: | ---: | ---: | ---: | ---: |',
@@ -41,15 +47,16 @@ export function renderScaleReport(results: ScaleResults): string {
     '',
     `## Growth from ${count(smallest.cams)} to ${count(largest.cams)} cams`,
     '',
-    `| call | statements | ${sizes.map((size) => `median ms at ${count(size.cams)}`).join(' | ')} | growth | ${sizes.map((size) => `buffers at ${count(size.cams)}`).join(' | ')} | sequential scans |`,
-    `| --- | ---: | ${sizes.map(() => '---:').join(' | ')} | ---: | ${sizes.map(() => '---:').join(' | ')} | --- |`,
+    `| call | statements | ${sizes.map((size) => `median ms at ${count(size.cams)}`).join(' | ')} | growth | growth by round | ${sizes.map((size) => `buffers at ${count(size.cams)}`).join(' | ')} | sequential scans |`,
+    `| --- | ---: | ${sizes.map(() => '---:').join(' | ')} | ---: | ---: | ${sizes.map(() => '---:').join(' | ')} | --- |`,
   ];
   for (const [index, call] of smallest.calls.entries()) {
     const row = sizes.map((size) => size.calls[index]!);
     const growth = row.at(-1)!.medianMillis / row[0]!.medianMillis;
+    const byRound = row[0]!.roundMedians.map((smallestMedian, round) => row.at(-1)!.roundMedians[round]! / smallestMedian);
     const scans = [...new Set(row.flatMap(seqScansOf))];
     lines.push(
-      `| ${call.name} | ${call.statements.length} | ${row.map((entry) => entry.medianMillis.toFixed(2)).join(' | ')} | ${growth.toFixed(2)}x | ${row.map((entry) => count(buffersOf(entry))).join(' | ')} | ${scans.length ? scans.join(', ') : 'none'} |`,
+      `| ${call.name} | ${call.statements.length} | ${row.map((entry) => entry.medianMillis.toFixed(2)).join(' | ')} | ${growth.toFixed(2)}x | ${Math.min(...byRound).toFixed(2)}–${Math.max(...byRound).toFixed(2)}x | ${row.map((entry) => count(buffersOf(entry))).join(' | ')} | ${scans.length ? scans.join(', ') : 'none'} |`,
     );
   }
   lines.push('', `## Plans at ${count(largest.cams)} cams`, '');
