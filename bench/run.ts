@@ -174,7 +174,9 @@ function method(config: BenchConfig): Record<string, string> {
     interleaving:
       `one process; per scenario every library warms up (${config.warmupOperations} operations; bulk ones already ran in the verification pass), then ${config.rounds} rounds (bulk: ${config.bulkRounds}) ` +
       `in which each library runs one slice, the order rotating each round, so drift of the machine hits all alike`,
-    slices: `a slice runs the scenario for ${config.sliceMillis} ms per caller (at least one operation); a bulk slice is exactly one operation per caller`,
+    slices:
+      `a slice runs the scenario for ${config.sliceMillis} ms per caller (at least one operation); a bulk slice is exactly one operation per caller; ` +
+      'a full garbage collection (untimed) comes before every slice, so no slice pays for garbage an earlier library left',
     'ops/s': 'operations of all slices ÷ wall time of all slices (with 8 callers, from the first start to the last finish of each slice)',
     latency: 'per operation, from the call to the returned DTO; median and p99 by nearest rank',
     checks:

@@ -41,6 +41,7 @@ export interface SliceLimits {
  * after its latency is taken, so the check costs no latency but a failure stops the run.
  */
 export async function runSlice(library: AnyLibrary, scenario: Scenario, mode: BenchMode, limits: SliceLimits, turns: TurnCounter): Promise<Measurement> {
+  collectGarbage();
   const latenciesMillis: number[] = [];
   const started = performance.now();
   const deadline = started + limits.millis;
@@ -57,6 +58,17 @@ export async function runSlice(library: AnyLibrary, scenario: Scenario, mode: Be
   const elapsedMillis = performance.now() - started;
   await scenario.afterSlice?.(latenciesMillis.length);
   return { latenciesMillis, operations: latenciesMillis.length, elapsedMillis, slices: [{ operations: latenciesMillis.length, elapsedMillis }] };
+}
+
+/**
+ * A full garbage collection before each slice, untimed, so no slice pays for garbage an earlier one left. The order of
+ * the libraries rotates, but each keeps its neighbours: without this, the library that follows a heavy allocator (an
+ * ORM that hydrates a thousand entities) paid for that allocator's garbage in every round, a major collection of
+ * a heap it did not fill landing in its slice.
+ */
+function collectGarbage(): void {
+  if (typeof globalThis.gc !== 'function') throw new Error('the benchmark needs node --expose-gc (npm run bench passes it)');
+  globalThis.gc();
 }
 
 export function emptyMeasurement(): Measurement {
