@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { connect, type Database } from '../src/index.ts';
 import { databaseUrl, startPostgresServer } from '../test/support/postgres-server.ts';
+import { percentile } from './measure/timing.ts';
 import { describeMachine } from './report/machine.ts';
 import { SCALE_CALLS } from './scale/calls.ts';
 import { loadScale, type ScaleData } from './scale/load.ts';
@@ -19,7 +20,6 @@ if (sizes.some((size) => !Number.isInteger(size) || size < 10_000)) {
 }
 
 const started = performance.now();
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s] ${message}`);
 const server = await startPostgresServer();
 const admin = new pg.Client(server.adminUrl);
@@ -80,13 +80,13 @@ try {
           timed.push(performance.now() - before);
         }
         millis[index]!.push(...timed);
-        roundMedians[index]!.push(median(timed));
+        roundMedians[index]!.push(percentile(timed, 0.5));
       }
     }
     for (const index of installations.keys()) {
-      calls[index]!.push({ name: call.name, medianMillis: median(millis[index]!), roundMedians: roundMedians[index]!, statements: plans[index]! });
+      calls[index]!.push({ name: call.name, medianMillis: percentile(millis[index]!, 0.5), roundMedians: roundMedians[index]!, statements: plans[index]! });
     }
-    log(`${call.name}: ${installations.map(({ data }, index) => `${median(millis[index]!).toFixed(2)} ms at ${data.cams.toLocaleString('en-US')}`).join(', ')}`);
+    log(`${call.name}: ${installations.map(({ data }, index) => `${percentile(millis[index]!, 0.5).toFixed(2)} ms at ${data.cams.toLocaleString('en-US')}`).join(', ')}`);
   }
   results = installations.map(({ data, bytes }, index) => ({
     cams: data.cams,

@@ -60,27 +60,30 @@ export async function explain(url: string, statements: SentStatement[]): Promise
   try {
     const plans: StatementPlan[] = [];
     for (const { text, values } of statements) {
-      let root: PlanNode | undefined;
-      for (let run = 0; run < 2; run++) {
-        await client.query('begin');
-        try {
-          const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (analyze, buffers, format json) ${text}`, values);
-          root = rows[0]!['QUERY PLAN'][0].Plan;
-        } finally {
-          await client.query('rollback');
-        }
-      }
-      const nodes = flatten(root!);
+      await explainOnce(client, text, values);
+      const root = await explainOnce(client, text, values);
+      const nodes = flatten(root);
       plans.push({
         text,
         nodes: nodes.map(describe),
-        buffers: (root!['Shared Hit Blocks'] ?? 0) + (root!['Shared Read Blocks'] ?? 0),
+        buffers: (root['Shared Hit Blocks'] ?? 0) + (root['Shared Read Blocks'] ?? 0),
         seqScans: nodes.filter((node) => node['Node Type'] === 'Seq Scan').map((node) => node['Relation Name'] ?? '?'),
       });
     }
     return plans;
   } finally {
     await client.end();
+  }
+}
+
+/** The plan of one execution of the statement, in a transaction rolled back afterwards. */
+async function explainOnce(client: pg.Client, text: string, values: unknown[]): Promise<PlanNode> {
+  await client.query('begin');
+  try {
+    const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (analyze, buffers, format json) ${text}`, values);
+    return rows[0]!['QUERY PLAN'][0].Plan;
+  } finally {
+    await client.query('rollback');
   }
 }
 
