@@ -75,7 +75,7 @@ try {
 
   const replicas = config.scenarioPrefix === undefined ? await measureReplicas(config, log) : { unavailable: 'not part of a run of some scenarios (--scenario)' };
   log('unavailable' in replicas ? `replicas not measured: ${replicas.unavailable}` : `replicas: ${replicas.map((r) => `${r.setup} ${r.opsPerSecond.toFixed(0)} reads/s`).join(', ')}`);
-  const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => !unavailable.some((u) => u.name === name)));
+  const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => name !== 'raw-pg-again' && !unavailable.some((u) => u.name === name)));
   const report: BenchResults = {
     date: new Date().toISOString(),
     run: config.quick ? 'quick' : 'full',
@@ -178,6 +178,9 @@ function method(config: BenchConfig): Record<string, string> {
       `a slice runs the scenario for ${config.sliceMillis} ms per caller (at least one operation); a bulk slice is exactly one operation per caller; ` +
       'a full garbage collection (untimed) comes before every slice, so no slice pays for garbage an earlier library left',
     'ops/s': 'operations of all slices ÷ wall time of all slices (with 8 callers, from the first start to the last finish of each slice)',
+    noise:
+      'raw pg runs twice in the single-call scenarios, the second time as raw-pg-again on a pool of its own, in its own place in the rotation: ' +
+      'the same code, so its ratio to raw pg is how far two measurements of one thing differ in this run',
     latency: 'per operation, from the call to the returned DTO; median and p99 by nearest rank',
     checks:
       'every result is checked after its latency is taken (ids, counts, profiles, versions); after each write slice the database is counted ' +

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BenchConfig, BenchMode } from './config.ts';
 import type { BenchData } from './data/seed.ts';
 import { CREATED_PROJECT_NAME, type WriteInputs } from './data/write-inputs.ts';
-import { runsEveryScenario, type AnyLibrary, type BenchLibrary, type BulkOperations } from './libraries/library.ts';
+import { runsBulkScenarios, runsEveryScenario, type AnyLibrary, type BenchLibrary, type BulkOperations } from './libraries/library.ts';
 
 /** What one operation knows: which concurrent caller runs it, and how many it ran before (to pick the next input). */
 export interface Turn {
@@ -42,7 +42,7 @@ export type Scenario = ScenarioBase &
 
 /** The libraries that run the scenario: all of them in bulk scenarios, all but `COPY` in the others. */
 export function librariesOf<Library extends AnyLibrary>(scenario: Scenario, libraries: readonly Library[]): Library[] {
-  return scenario.bulk ? [...libraries] : libraries.filter(runsEveryScenario);
+  return libraries.filter(scenario.bulk ? runsBulkScenarios : runsEveryScenario);
 }
 
 export function runScenario(scenario: Scenario, library: AnyLibrary, turn: Turn): Promise<unknown> {

@@ -1,6 +1,7 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { checkConnection, type ConnectionReport } from './connection/check-connection.ts';
 import { asConnectionError, mappingErrors } from './common/map-error.ts';
+import { mayHaveWorkToFlush } from './common/unit-of-work.ts';
 import { CallsInFlight, resolveCloseOptions, type CloseOptions } from './connection/calls-in-flight.ts';
 import type { ConnectOptions } from './connection/connect-options.ts';
 import { connectionLimits, createOrmConfig } from './connection/orm-config.ts';
@@ -84,7 +85,7 @@ export class Database implements BoundServices {
     em.setTransactionContext(transaction);
     try {
       const result = await work({ em, ...bindServices(em) });
-      await em.flush();
+      if (mayHaveWorkToFlush(em)) await em.flush();
       // A COMMIT whose answer is lost may or may not have committed: repeating the work could write it twice.
       await mappingErrors(() => connection.commit(transaction), { repeatable: false });
       return result;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cams, ConflictError, Project, projects, User, users } from '../src/index.ts';
+import { cams, ConflictError, connect, Project, projects, User, users } from '../src/index.ts';
 import { camInput, createUser } from './support/fixtures.ts';
 import { useTestDatabase } from './support/test-database.ts';
 
@@ -73,6 +73,33 @@ describe('entities created on tx.em', () => {
       }),
     ).rejects.toThrow('abort');
     expect((await database.db.projects.list(user.id)).items).toHaveLength(2);
+  });
+
+  it('are flushed at the commit when created after the last service call', async () => {
+    const user = await createUser(database.db);
+    await database.db.transaction(async (tx) => {
+      await tx.projects.create(user.id, { name: 'Through a service' });
+      tx.em.create(Project, { user: tx.em.getReference(User, user.id), name: 'Created last' });
+    });
+    const names = (await database.db.projects.list(user.id, { orderBy: 'name' })).items.map((project) => project.name);
+    expect(names).toEqual(['Created last', 'Through a service']);
+  });
+
+  it('leave a subscriber its flush events at the commit, even when the transaction managed no entity', async () => {
+    const db = connect({ url: database.url });
+    try {
+      const user = await createUser(db);
+      const flushEvents: string[] = [];
+      db.orm.em.getEventManager().registerSubscriber({
+        beforeFlush: () => void flushEvents.push('beforeFlush'),
+        onFlush: () => void flushEvents.push('onFlush'),
+        afterFlush: () => void flushEvents.push('afterFlush'),
+      });
+      await db.transaction((tx) => tx.users.get(user.id));
+      expect(flushEvents).toEqual(['beforeFlush', 'onFlush', 'afterFlush']);
+    } finally {
+      await db.close();
+    }
   });
 });
 

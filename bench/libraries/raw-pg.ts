@@ -44,7 +44,7 @@ export async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClie
 }
 
 /** The floor: `pg` with the default type parsers, a pool of the same size, and hand-written SQL. */
-export function createRawPg({ url, poolSize }: LibraryOptions): BenchLibrary {
+export function createRawPg({ url, poolSize }: LibraryOptions, name: 'raw-pg' | 'raw-pg-again' = 'raw-pg'): BenchLibrary {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   const rows = async <Row extends pg.QueryResultRow>(sql: string, values: unknown[]) => (await pool.query<Row>(sql, values)).rows;
   const one = async <Row extends pg.QueryResultRow>(sql: string, values: unknown[], what: string) => {
@@ -55,7 +55,7 @@ export function createRawPg({ url, poolSize }: LibraryOptions): BenchLibrary {
   const withAnalysis = (row: CamRow): CamDto => ({ ...row, profileAnalysis: row.profilePoints ? analyzeProfile(row.profilePoints) : null });
 
   return {
-    name: 'raw-pg',
+    name,
     getCam: async (userId, camId) => withAnalysis(await one<CamRow>(SQL.getCam, [userId, camId], 'cam')),
     getProject: (userId, projectId) => one<ProjectWithCamsDto>(SQL.getProject, [userId, projectId], 'project'),
     listProjects: async (userId, limit) =>

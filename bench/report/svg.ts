@@ -8,6 +8,7 @@ const COLORS: Record<LibraryName, string> = {
   'mikro-orm': '#d1242f',
   drizzle: '#1a7f37',
   prisma: '#8250df',
+  'raw-pg-again': '#afb8c1',
 };
 const BAR = 9;
 const GAP = 10;

@@ -80,6 +80,22 @@ export function forgetDeleted(em: EntityManager, entities: Iterable<object | und
   }
 }
 
+/**
+ * Whether `em.flush()` could write anything: an entity is managed or queued for persisting or removal, or a subscriber
+ * listens, which may add work in its flush events. An EntityManager that only ran our statements has none of these,
+ * and flushing it would still walk its unit of work and dispatch three events for nothing.
+ */
+export function mayHaveWorkToFlush(em: EntityManager): boolean {
+  const uow = em.getUnitOfWork();
+  return (
+    em.getEventManager().getSubscribers().size > 0 ||
+    uow.getPersistStack().size > 0 ||
+    uow.getRemoveStack().size > 0 ||
+    uow.getOrphanRemoveStack().size > 0 ||
+    !uow.getIdentityMap()[Symbol.iterator]().next().done
+  );
+}
+
 /** Whether the EntityManager holds any entity (loaded or a reference) of these tables. */
 export function holdsAny(em: EntityManager, entities: readonly EntityName[]): boolean {
   return entities.some((entity) => heldOf(em, entity).size > 0);
