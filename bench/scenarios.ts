@@ -34,8 +34,8 @@ interface ScenarioBase {
 }
 
 /**
- * A scenario of every library, or a bulk one: one operation per caller per slice, a memory measurement, and `COPY`
- * beside the libraries as the physical limit.
+ * A scenario of every library, or a bulk one: fewer rounds, a memory measurement, and `COPY` beside the libraries as
+ * the physical limit.
  */
 export type Scenario = ScenarioBase &
   ({ bulk: false; run(library: BenchLibrary, turn: Turn): Promise<unknown> } | { bulk: true; run(library: BulkOperations, turn: Turn): Promise<unknown> });
