@@ -27,7 +27,7 @@ await admin.connect();
 const [{ version }] = (await admin.query<{ version: string }>(`select current_setting('server_version') as version`)).rows as [{ version: string }];
 log(`PostgreSQL ${version} from ${server.source}; sizes: ${sizes.map((size) => size.toLocaleString('en-US')).join(', ')} cams`);
 
-/** Timed rounds per call; in each, every size runs its share of the calls, the sizes' order rotating. */
+/** Timed rounds per call; in each, every size runs its share of the calls, the sizes taking turns call by call. */
 const ROUNDS = 5;
 /** Untimed calls of a read at each size before its rounds: the connection, the statement's shape, the pages. */
 const WARM_UP = 20;
@@ -70,17 +70,21 @@ try {
     }
     const perRound = Math.ceil(call.times / ROUNDS);
     for (let round = 0; round < ROUNDS; round++) {
-      for (let turn = 0; turn < installations.length; turn++) {
-        const index = (round + turn) % installations.length;
-        const { db, data } = installations[index]!;
-        const timed: number[] = [];
-        for (let iteration = round * perRound; iteration < Math.min((round + 1) * perRound, call.times); iteration++) {
+      const timed = installations.map(() => [] as number[]);
+      for (let iteration = round * perRound; iteration < Math.min((round + 1) * perRound, call.times); iteration++) {
+        // The sizes take turns call by call, in rotating order: a stall of the machine lasting a few calls lands on
+        // every size alike instead of on the block of calls one size happened to be running.
+        for (let turn = 0; turn < installations.length; turn++) {
+          const index = (iteration + turn) % installations.length;
+          const { db, data } = installations[index]!;
           const before = performance.now();
           await call.run(db, data, contexts[index], iteration);
-          timed.push(performance.now() - before);
+          timed[index]!.push(performance.now() - before);
         }
-        millis[index]!.push(...timed);
-        roundMedians[index]!.push(percentile(timed, 0.5));
+      }
+      for (const index of installations.keys()) {
+        millis[index]!.push(...timed[index]!);
+        roundMedians[index]!.push(percentile(timed[index]!, 0.5));
       }
     }
     for (const index of installations.keys()) {

@@ -14,8 +14,8 @@ export interface ScaleCall {
   run: (db: Database, data: ScaleData, context: unknown, iteration: number) => Promise<unknown>;
 }
 
-const READS = 500;
-const WRITES = 300;
+const READS = 1_500;
+const WRITES = 600;
 
 /** The cursor `pages` pages into a list: the position where a reader who paged that far continues. */
 async function cursorAfter<T extends { nextCursor: string | null }>(pages: number, page: (after: string | undefined) => Promise<T>): Promise<string> {
