@@ -8,7 +8,7 @@ import { configFromArguments, MODES, type BenchConfig, type BenchMode } from './
 import { seed, type BenchData } from './data/seed.ts';
 import { makeWriteInputs } from './data/write-inputs.ts';
 import { firstCall, openLibraries } from './libraries/index.ts';
-import { LIBRARY_NAMES, type AnyLibrary, type LibraryName } from './libraries/library.ts';
+import { LIBRARY_NAMES, runsBulkScenarios, type AnyLibrary, type LibraryName } from './libraries/library.ts';
 import { measureMemory, type MemoryMeasurement } from './measure/memory.ts';
 import { measureReplicas } from './measure/replicas.ts';
 import { measureTracing, type TracingResult } from './measure/tracing.ts';
@@ -75,7 +75,7 @@ try {
 
   const replicas = config.scenarioPrefix === undefined ? await measureReplicas(config, log) : { unavailable: 'not part of a run of some scenarios (--scenario)' };
   log('unavailable' in replicas ? `replicas not measured: ${replicas.unavailable}` : `replicas: ${replicas.map((r) => `${r.setup} ${r.opsPerSecond.toFixed(0)} reads/s`).join(', ')}`);
-  const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => name !== 'raw-pg-again' && !unavailable.some((u) => u.name === name)));
+  const memory = await measureBulkMemory(scenarios, data, LIBRARY_NAMES.filter((name) => runsBulkScenarios(name) && !unavailable.some((u) => u.name === name)));
   const report: BenchResults = {
     date: new Date().toISOString(),
     run: config.quick ? 'quick' : 'full',

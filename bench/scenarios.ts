@@ -40,9 +40,9 @@ interface ScenarioBase {
 export type Scenario = ScenarioBase &
   ({ bulk: false; run(library: BenchLibrary, turn: Turn): Promise<unknown> } | { bulk: true; run(library: BulkOperations, turn: Turn): Promise<unknown> });
 
-/** The libraries that run the scenario: all of them in bulk scenarios, all but `COPY` in the others. */
+/** The libraries that run the scenario: all but the noise control in bulk scenarios, all but `COPY` in the others. */
 export function librariesOf<Library extends AnyLibrary>(scenario: Scenario, libraries: readonly Library[]): Library[] {
-  return libraries.filter(scenario.bulk ? runsBulkScenarios : runsEveryScenario);
+  return libraries.filter((library) => (scenario.bulk ? runsBulkScenarios(library.name) : runsEveryScenario(library)));
 }
 
 export function runScenario(scenario: Scenario, library: AnyLibrary, turn: Turn): Promise<unknown> {

@@ -62,8 +62,8 @@ export function runsEveryScenario(library: AnyLibrary): library is BenchLibrary 
 }
 
 /** The noise control runs the single calls only: bulk scenarios take minutes per library, and their spread shows in the rounds. */
-export function runsBulkScenarios(library: AnyLibrary): boolean {
-  return library.name !== 'raw-pg-again';
+export function runsBulkScenarios(name: LibraryName): boolean {
+  return name !== 'raw-pg-again';
 }
 
 export interface LibraryOptions {
