@@ -38,7 +38,7 @@ export async function create(em: EntityManager, userId: string, projectId: numbe
   const cam = parseInput(camInputSchema, input);
   await flushPending(em, TOUCHED);
   const row = (await repository(em).insertIntoOwnedProject(owner, project, cam)) ?? notFound('Project', project);
-  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, [camData(row, row.profilePoints)]);
+  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, () => [camData(row, row.profilePoints)]);
   return withAnalysis(row);
 }
 
@@ -48,7 +48,7 @@ export async function createMany(em: EntityManager, userId: string, projectId: n
   const cams = parseInput(camInputsSchema, inputs);
   await flushPending(em, TOUCHED);
   const created = (await writeCams(em, owner, project, cams)) ?? notFound('Project', project);
-  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, created.map((row, index) => camData(row, cams[index]!.profilePoints ?? null)));
+  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, () => created.map((row, index) => camData(row, cams[index]!.profilePoints ?? null)));
   return created;
 }
 

@@ -111,7 +111,8 @@ export function* managedWhere<Entity extends object>(em: EntityManager, entity: 
 
 /**
  * Adds rows a statement created to the parent's collection when the EntityManager holds that parent with the
- * collection loaded, so the collection keeps showing every row it has. Otherwise nothing is loaded.
+ * collection loaded, so the collection keeps showing every row it has. Otherwise nothing is loaded, and `rows` is never
+ * called: the entity data of ten thousand cams is made only for a collection that shows them.
  */
 export function addToLoadedCollection<Parent extends object, Child extends object>(
   em: EntityManager,
@@ -119,11 +120,11 @@ export function addToLoadedCollection<Parent extends object, Child extends objec
   parentId: string | number,
   collectionOf: (parent: Parent) => Collection<Child>,
   child: EntityName<Child>,
-  rows: readonly EntityData<Child>[],
+  rows: () => readonly EntityData<Child>[],
 ): void {
   const owner = managed(em, parent, parentId);
   const collection = owner && collectionOf(owner);
   if (collection?.isInitialized()) {
-    collection.add(rows.map((data) => em.merge(child, data)));
+    collection.add(rows().map((data) => em.merge(child, data)));
   }
 }

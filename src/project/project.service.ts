@@ -142,7 +142,7 @@ function projectData({ id, userId, name, description, createdAt, updatedAt }: Pr
 
 /** A created project joins its user's projects when the EntityManager holds them loaded. */
 function adopted<Dto extends ProjectDto>(em: EntityManager, project: Dto): Dto {
-  addToLoadedCollection(em, User, project.userId, (user) => user.projects, Project, [projectData(project)]);
+  addToLoadedCollection(em, User, project.userId, (user) => user.projects, Project, () => [projectData(project)]);
   return project;
 }
 
