@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction } from '../common/transaction.ts';
+import { createdInTransaction } from '../project/created-projects.ts';
 import { Cam } from './cam.entity.ts';
 import type { CamRepository, CamValues } from './cam.repository.ts';
 import type { CamSummaryDto } from './cam.schemas.ts';
@@ -22,8 +23,8 @@ const BATCH_POINTS = 500_000;
 /**
  * Writes the cams into a project of the user, all or none, in input order; `undefined` when the user has no such
  * project. With 25 cams or more on the package's own pool, one COPY; otherwise (fewer, or a host application's
- * connections, which cannot stream COPY) a multi-row INSERT per 1,000 cams. More than one statement runs in one
- * transaction: the EntityManager's own, or a new one.
+ * connections, which cannot stream COPY) a multi-row INSERT per 1,000 cams, without the ownership check into a project
+ * the transaction created itself. More than one statement runs in one transaction: the EntityManager's own, or a new one.
  */
 export async function writeCams(em: EntityManager, userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[] | undefined> {
   if (streamsCams(em, cams.length)) {
@@ -35,8 +36,11 @@ export async function writeCams(em: EntityManager, userId: string, projectId: nu
   const batches = camBatches(cams);
   const insertAll = async (unit: EntityManager) => {
     const created: CamSummaryDto[] = [];
+    const ownProject = createdInTransaction(unit, userId, projectId);
     for (const batch of batches) {
-      const rows = await repository(unit).insertManyIntoOwnedProject(userId, projectId, batch);
+      const rows = ownProject
+        ? await repository(unit).insertManyIntoCreatedProject(projectId, batch)
+        : await repository(unit).insertManyIntoOwnedProject(userId, projectId, batch);
       if (rows.length === 0) return undefined;
       created.push(...rows);
     }

@@ -138,6 +138,21 @@ const insertManyIntoOwnedProject = statementsByShape<number, { userId: string; p
   { createsRows: true, maxShapes: 8 },
 );
 
+/**
+ * Many cams into a project that the transaction created itself (`created-projects.ts`), compiled once per number of
+ * cams: a plain multi-row INSERT, without the ownership check, so the rows take their ids in the order given.
+ */
+const insertManyIntoCreatedProject = statementsByShape<number, { projectId: number; cams: CamRowValues[] }, CamSummaryDto>(
+  String,
+  ({ db, param, item }, count) =>
+    db
+      .insertInto('cams')
+      .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+      .expression(sql`values ${sql.join(camRows(item, 'cams', count, param('projectId')))}`)
+      .returning((eb) => selection(camSummaryShape(eb))),
+  { createsRows: true, maxShapes: 8 },
+);
+
 /** The table and the serial column whose sequence hands out cam ids, checked against the entity-derived tables. */
 const CAMS = 'cams' satisfies keyof Tables;
 const CAM_ID = 'id' satisfies keyof Tables['cams'];
@@ -284,6 +299,12 @@ export class CamRepository extends Repository<Cam> {
     return rows.sort((a, b) => a.id - b.id);
   }
 
+  /** Inserts many cams in one statement, in input order, into a project this transaction created (no ownership check). */
+  async insertManyIntoCreatedProject(projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
+    const rows = await this.run(insertManyIntoCreatedProject(cams.length), { projectId, cams: cams.map(camRow) });
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
   /**
    * Copies many cams into a project of the user in one COPY, in input order, and reads their summaries back; none when
    * the user has no such project. Three statements: run it inside a transaction, and only where `canCopy()`.
@@ -376,12 +397,20 @@ type CamItem<List extends string> = (list: List, index: number, field: keyof Cam
  * parses faster than one array of all of them.
  */
 export function camValues<List extends string>(item: CamItem<List>, list: List, count: number) {
-  const row = (index: number) =>
-    sql`(${item(list, index, 'name')}::text, ${item(list, index, 'camType')}::text, ${item(list, index, 'lift')}::numeric, ${item(list, index, 'duration')}::int, ${item(list, index, 'profilePoints')}::jsonb)`;
   // No cams: one row of nulls that no row passes, since `values` cannot be empty.
-  const rows = count > 0 ? Array.from({ length: count }, (_, index) => row(index)) : [sql`(null::text, null::text, null::numeric, null::int, null::jsonb)`];
+  const rows = count > 0 ? camRows(item, list, count) : [sql`(null::text, null::text, null::numeric, null::int, null::jsonb)`];
   const table = sql<Input>`(values ${sql.join(rows)}${count > 0 ? sql`` : sql` limit 0`})`;
   return table.as<'input'>(sql`input(${sql.join(INPUT_COLUMNS.map((column) => sql.ref(column)))})`);
+}
+
+/** A VALUES row `(name, camType, lift, duration, profilePoints)` per cam of the list `list`, led by `first` when given. */
+function camRows<List extends string>(item: CamItem<List>, list: List, count: number, first?: Expression<number>) {
+  const lead = first ? sql`${first}::int, ` : sql``;
+  return Array.from(
+    { length: count },
+    (_, index) =>
+      sql`(${lead}${item(list, index, 'name')}::text, ${item(list, index, 'camType')}::text, ${item(list, index, 'lift')}::numeric, ${item(list, index, 'duration')}::int, ${item(list, index, 'profilePoints')}::jsonb)`,
+  );
 }
 
 /** The cams as rows of COPY's text format, a chunk of `COPY_CHUNK_ROWS` at a time, made as the stream asks for them. */

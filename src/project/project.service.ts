@@ -7,6 +7,7 @@ import { ownedRecordIds, parseArgument, parseInput, userIdSchema } from '../comm
 import { camBatches, streamsCams, writeCams } from '../cam/cam-writes.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
+import { forgetCreated, rememberCreated } from './created-projects.ts';
 import { Project } from './project.entity.ts';
 import type { ProjectRepository } from './project.repository.ts';
 import {
@@ -83,6 +84,7 @@ async function remove(em: EntityManager, userId: string, projectId: number): Pro
   const [owner, project] = ownedRecordIds(userId, projectId, 'projectId');
   await flushPending(em, [Project, Cam]);
   if (!(await repository(em).deleteOwned(owner, project))) notFound(project);
+  forgetCreated(em, { projectId: project });
   forgetDeleted(em, [held(em, Project, project), ...managedWhere(em, Cam, (cam) => cam.project.id === project)]);
 }
 export { remove as delete };
@@ -140,8 +142,12 @@ function projectData({ id, userId, name, description, createdAt, updatedAt }: Pr
   return { id, user: userId, name, description, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
 }
 
-/** A created project joins its user's projects when the EntityManager holds them loaded. */
+/**
+ * A created project joins its user's projects when the EntityManager holds them loaded, and its transaction knows it
+ * as the user's (`created-projects.ts`).
+ */
 function adopted<Dto extends ProjectDto>(em: EntityManager, project: Dto): Dto {
+  rememberCreated(em, project.id, project.userId);
   addToLoadedCollection(em, User, project.userId, (user) => user.projects, Project, () => [projectData(project)]);
   return project;
 }

@@ -3,6 +3,7 @@ import { NotFoundError } from '../common/errors.ts';
 import { flushPending, forgetDeleted, held, holdsAny, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
 import { parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
 import { Cam } from '../cam/cam.entity.ts';
+import { forgetCreated } from '../project/created-projects.ts';
 import { Project } from '../project/project.entity.ts';
 import { User } from './user.entity.ts';
 import type { UserRepository } from './user.repository.ts';
@@ -52,6 +53,7 @@ async function remove(em: EntityManager, id: string): Promise<void> {
   // Which projects went with the user matters only when this EntityManager holds projects or cams to forget.
   const deleted = await repository(em).deleteUser(userId, holdsAny(em, [Project, Cam]));
   if (!deleted) notFound(userId);
+  forgetCreated(em, { userId });
   const projectIds = new Set(deleted.projectIds);
   forgetDeleted(em, [
     held(em, User, userId),
