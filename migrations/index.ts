@@ -3,6 +3,7 @@ import type { Migration } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver } from '@mikro-orm/postgresql';
 import { Migration20261124142215_initial } from './Migration20261124142215_initial.ts';
 import { Migration20261125113000_list_indexes } from './Migration20261125113000_list_indexes.ts';
+import { Migration20261203224500_timestamps_in_statements } from './Migration20261203224500_timestamps_in_statements.ts';
 
 export interface BundledMigration {
   name: string;
@@ -16,4 +17,5 @@ export interface BundledMigration {
 export const bundledMigrations: readonly BundledMigration[] = [
   { name: 'Migration20261124142215_initial', class: Migration20261124142215_initial },
   { name: 'Migration20261125113000_list_indexes', class: Migration20261125113000_list_indexes },
+  { name: 'Migration20261203224500_timestamps_in_statements', class: Migration20261203224500_timestamps_in_statements },
 ];

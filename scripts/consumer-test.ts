@@ -60,6 +60,7 @@ function expectedFlow(module: 'esm' | 'cjs'): string[] {
     `read: ${module}.builder@example.com has 1 project(s)`,
     'update: subscription pro',
     'bulk: 150 cams, in input order: yes',
+    'errors: every class keeps its name',
     'delete: 0 users, 0 projects, 0 cams left',
   ];
 }

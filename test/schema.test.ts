@@ -140,10 +140,9 @@ describe('entities', () => {
     expect(user.updatedAt).toEqual(user.createdAt);
     expect(user.subscriptionStatus).toBe('free');
 
-    // A raw UPDATE that does not mention updated_at: the trigger sets it.
-    await em.execute(`update users set subscription_status = 'pro' where id = 'time_user'`);
-    const [row] = await em.execute<{ touched: boolean }[]>(`select updated_at > created_at as touched from users where id = 'time_user'`);
-    expect(row!.touched).toBe(true);
+    // A service call's update sets updated_at in its own statement.
+    const upgraded = await database.db.users.update('time_user', { subscriptionStatus: 'pro' });
+    expect(upgraded.updatedAt > upgraded.createdAt).toBe(true);
 
     // An update through the unit of work: the entity holds exactly what is stored.
     user.email = 'time2@example.com';

@@ -2,7 +2,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { CamRepository } from './cam.repository.ts';
 import { CAM_TYPES } from './cam-type.ts';
 import type { ProfilePoint } from './profile-points.ts';
-import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps.ts';
+import { timestampProperties } from '../common/timestamps.ts';
 import { Project } from '../project/project.entity.ts';
 
 export const CamSchema = defineEntity({
@@ -11,7 +11,6 @@ export const CamSchema = defineEntity({
   schema: '*',
   repository: () => CamRepository,
   tableName: 'cams',
-  triggers: [touchUpdatedAtTrigger],
   // A project's cams in id order, the order of every list and page: it also serves the foreign key.
   indexes: [{ name: 'cams_project_id_id_index', properties: ['project', 'id'] }],
 

@@ -6,7 +6,7 @@ import { copyRow } from '../connection/copy-in.ts';
 import type { Tables } from '../common/tables.ts';
 import type { Cam } from './cam.entity.ts';
 import type { ProfilePoint } from './profile-points.ts';
-import { LIFT_TOLERANCE_MM, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
+import { LIFT_TOLERANCE, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
 import { maxLiftOf } from './profile-analysis.ts';
 
 type Cams = ExpressionBuilder<Tables, 'cams'>;
@@ -58,7 +58,6 @@ function ownedBy(eb: Cams, userId: Expression<string>) {
 function storedProfileLift(eb: Cams) {
   return sql<number | null>`(select max((point->>'radius')::float8) - min((point->>'radius')::float8) from jsonb_array_elements(${eb.ref('cams.profile_points')}) point)`;
 }
-const LIFT_TOLERANCE = LIFT_TOLERANCE_MM + 1e-9;
 
 /** A cam as stored; the service adds the figures derived from its profile. */
 export type CamRow = Omit<CamDto, 'profileAnalysis'>;
@@ -245,6 +244,7 @@ const updateOwned = statementsByShape<UpdateShape, UpdateParams, CamSummaryDto &
       .updateTable('cams')
       .set((eb) => ({
         version: eb('cams.version', '+', 1),
+        updated_at: sql<Date>`now()`,
         ...(shape.name && { name: param('name') }),
         ...(shape.camType && { cam_type: param('camType') }),
         ...(shape.lift && { lift: param('lift') }),
@@ -266,7 +266,7 @@ const updateOwned = statementsByShape<UpdateShape, UpdateParams, CamSummaryDto &
       .returning((eb) => selection(shape.profilePoints ? camSummaryShape(eb) : camShape(eb))),
 );
 
-type UpdateState = { version: number; lift: number; profileLift: number | null };
+export type UpdateState = { version: number; lift: number; profileLift: number | null };
 const findUpdateState = new Statement<{ userId: string; camId: number }, UpdateState>(({ db, param }) =>
   db
     .selectFrom('cams')

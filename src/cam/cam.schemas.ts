@@ -7,6 +7,13 @@ import { profilePointSchema, profilePointsSchema } from './profile-points.ts';
 
 /** How far `lift` may be from the profile's maximum lift, mm: the column keeps two decimals. */
 export const LIFT_TOLERANCE_MM = 0.01;
+/** The tolerance as compared, in SQL too: the 1e-9 absorbs the rounding of the profile's floating-point radii. */
+export const LIFT_TOLERANCE = LIFT_TOLERANCE_MM + 1e-9;
+
+/** Whether a cam's lift and its profile's maximum lift are too far apart to belong together. */
+export function liftsDisagree(lift: number, profileLift: number): boolean {
+  return Math.abs(lift - profileLift) > LIFT_TOLERANCE;
+}
 
 export const camTypeSchema = z.enum(CAM_TYPES);
 
@@ -37,7 +44,7 @@ const camFieldSchemas = {
 function liftAgreesWithProfile(cam: { lift?: number; profilePoints?: { angle: number; radius: number }[] | null }, ctx: z.RefinementCtx) {
   if (cam.lift === undefined || !cam.profilePoints) return;
   const profileLift = maxLiftOf(cam.profilePoints);
-  if (Math.abs(cam.lift - profileLift) > LIFT_TOLERANCE_MM + 1e-9) {
+  if (liftsDisagree(cam.lift, profileLift)) {
     ctx.addIssue({ code: 'custom', path: ['lift'], message: liftMismatch(cam.lift, profileLift) });
   }
 }

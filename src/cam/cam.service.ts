@@ -7,13 +7,14 @@ import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Project } from '../project/project.entity.ts';
 import { writeCams } from './cam-writes.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamRepository, CamRow } from './cam.repository.ts';
+import type { CamRepository, CamRow, UpdateState } from './cam.repository.ts';
 import {
   camInputSchema,
   camListOptionsSchema,
   camPatchSchema,
   camUpdateOptionsSchema,
   liftMismatch,
+  liftsDisagree,
   type CamDto,
   type CamInput,
   type CamListOptions,
@@ -85,22 +86,39 @@ export async function update(
   const changes = parseInput(camPatchSchema, patch);
   const { expectedVersion } = parseInput(camUpdateOptionsSchema, options);
   await flushPending(em, TOUCHED);
-  const row = await repository(em).updateOwned(owner, cam, changes, expectedVersion);
-  if (row) {
-    // Only what the statement set or the database changed: other pending changes of a managed Cam stay pending.
-    refreshManaged(em, Cam, row.id, changes.profilePoints === undefined ? camData(row) : camData(row, row.profilePoints));
-    return withAnalysis(row);
+  for (let attempt = 1; ; attempt++) {
+    const row = await repository(em).updateOwned(owner, cam, changes, expectedVersion);
+    if (row) {
+      // Only what the statement set or the database changed: other pending changes of a managed Cam stay pending.
+      refreshManaged(em, Cam, row.id, changes.profilePoints === undefined ? camData(row) : camData(row, row.profilePoints));
+      return withAnalysis(row);
+    }
+    // Nothing was written: find out why, to say so precisely. A second statement sees writes committed since the
+    // first: when none of the update's conditions fails any more, a concurrent write made it fail, and it is tried again.
+    const state = await repository(em).findUpdateState(owner, cam);
+    if (!state) notFound('Cam', cam);
+    const refusal = updateRefusal(cam, changes, expectedVersion, state);
+    if (refusal) throw refusal;
+    if (attempt === UPDATE_ATTEMPTS) {
+      throw new ConflictError(`Cam ${cam} kept changing while it was updated: repeat the update`, { retryable: true });
+    }
   }
+}
 
-  // Nothing was written: find out why, to say so precisely.
-  const state = await repository(em).findUpdateState(owner, cam);
-  if (!state) notFound('Cam', cam);
+/** How often `update` tries a write that concurrent writes keep refusing and letting through in turn. */
+const UPDATE_ATTEMPTS = 3;
+
+/** Why the update cannot apply to the cam as it is stored now, or `undefined` when it can. */
+function updateRefusal(camId: number, changes: CamPatch, expectedVersion: number | undefined, state: UpdateState): Error | undefined {
   if (expectedVersion !== undefined && state.version !== expectedVersion) {
-    throw new ConflictError(`Cam ${cam} is at version ${state.version}, not ${expectedVersion}: it changed since it was read`);
+    return new ConflictError(`Cam ${camId} is at version ${state.version}, not ${expectedVersion}: it changed since it was read`);
   }
-  // The update changed only one of lift and profile, and it disagrees with the other as stored.
-  const [lift, profileLift] = changes.lift === undefined ? [state.lift, maxLiftOf(changes.profilePoints ?? [])] : [changes.lift, state.profileLift ?? 0];
-  throw new ValidationError([{ path: ['lift'], message: liftMismatch(lift, profileLift), code: 'custom' }]);
+  // An update of only one of lift and profile must agree with the other as stored.
+  let lifts: [lift: number, profileLift: number] | undefined;
+  if (changes.lift === undefined && changes.profilePoints) lifts = [state.lift, maxLiftOf(changes.profilePoints)];
+  if (changes.lift !== undefined && changes.profilePoints === undefined && state.profileLift !== null) lifts = [changes.lift, state.profileLift];
+  if (!lifts || !liftsDisagree(...lifts)) return undefined;
+  return new ValidationError([{ path: ['lift'], message: liftMismatch(...lifts), code: 'custom' }]);
 }
 
 async function remove(em: EntityManager, userId: string, camId: number): Promise<void> {

@@ -7,12 +7,13 @@ import type { z } from 'zod';
  * could have written something that a second call would write again.
  */
 export class DataAccessError extends Error {
+  // Each class names itself: a class's own `name` is whatever a bundler or minifier renamed it to (`_ValidationError`).
+  override name = 'DataAccessError';
   readonly code: string;
   readonly retryable: boolean;
 
   constructor(message: string, options: { code?: string; cause?: unknown; retryable?: boolean } = {}) {
     super(message, { cause: options.cause });
-    this.name = new.target.name;
     this.code = options.code ?? 'DATA_ACCESS';
     this.retryable = options.retryable ?? false;
   }
@@ -20,6 +21,7 @@ export class DataAccessError extends Error {
 
 /** The options given to `connect()` or a migration call cannot work: nothing was attempted. */
 export class ConfigurationError extends DataAccessError {
+  override name = 'ConfigurationError';
   constructor(message: string, options: { cause?: unknown } = {}) {
     super(message, { code: 'CONFIGURATION', cause: options.cause });
   }
@@ -54,6 +56,7 @@ export type ConnectionFault = (typeof CONNECTION_FAULTS)[number];
 
 /** The database could not be reached, refused us, or the connection failed or timed out during a call. */
 export class ConnectionError extends DataAccessError {
+  override name = 'ConnectionError';
   readonly reason: ConnectionFault;
 
   constructor(message: string, options: { reason: ConnectionFault; retryable: boolean; cause?: unknown }) {
@@ -71,6 +74,7 @@ export interface ValidationIssue {
 
 /** The input was refused before anything was written. `issues` lists every problem, not only the first. */
 export class ValidationError extends DataAccessError {
+  override name = 'ValidationError';
   readonly issues: ValidationIssue[];
 
   constructor(issues: ValidationIssue[], options: { cause?: unknown } = {}) {
@@ -94,6 +98,7 @@ export type EntityName = 'User' | 'Project' | 'Cam';
 
 /** The record does not exist, or belongs to another user: the two are deliberately indistinguishable. */
 export class NotFoundError extends DataAccessError {
+  override name = 'NotFoundError';
   readonly entity: EntityName;
   readonly id: string | number;
 
@@ -110,6 +115,7 @@ export class NotFoundError extends DataAccessError {
  * `retryable`.
  */
 export class ConflictError extends DataAccessError {
+  override name = 'ConflictError';
   constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     super(message, { code: 'CONFLICT', cause: options.cause, retryable: options.retryable });
   }

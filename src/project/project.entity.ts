@@ -1,6 +1,6 @@
 import { Cascade, defineEntity, p } from '@mikro-orm/core';
 import { ProjectRepository } from './project.repository.ts';
-import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps.ts';
+import { timestampProperties } from '../common/timestamps.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
 
@@ -10,7 +10,6 @@ export const ProjectSchema = defineEntity({
   schema: '*',
   repository: () => ProjectRepository,
   tableName: 'projects',
-  triggers: [touchUpdatedAtTrigger],
   // One index per ordering of `projects.list`, led by the owner and ended by the id that breaks ties: a page is a
   // range scan whatever the user's number of projects. The first also serves the foreign key and lookups by user.
   indexes: [

@@ -110,6 +110,7 @@ const updateOwned = statementsByShape<{ name: boolean; description: boolean }, P
       .set({
         ...(shape.name && { name: param('name') }),
         ...(shape.description && { description: param('description') }),
+        updated_at: sql<Date>`now()`,
       })
       .where('projects.id', '=', param('projectId'))
       .where('projects.user_id', '=', param('userId'))

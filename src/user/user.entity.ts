@@ -1,6 +1,6 @@
 import { Cascade, defineEntity, p } from '@mikro-orm/core';
 import { UserRepository } from './user.repository.ts';
-import { timestampProperties, touchUpdatedAtTrigger } from '../common/timestamps.ts';
+import { timestampProperties } from '../common/timestamps.ts';
 import { Project } from '../project/project.entity.ts';
 
 export const UserSchema = defineEntity({
@@ -9,7 +9,6 @@ export const UserSchema = defineEntity({
   schema: '*',
   repository: () => UserRepository,
   tableName: 'users',
-  triggers: [touchUpdatedAtTrigger],
   // One unique index on lower(email) makes `Test@Example.com` and `test@example.com` the same address and serves
   // every lookup by email; a second, case-sensitive unique index would only cost writes.
   // Built from the table MikroORM hands in, so it names the schema the entity is placed in.

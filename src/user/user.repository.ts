@@ -27,38 +27,49 @@ function lowerEmail(email: Expression<string>) {
 }
 
 type UpsertParams = { id: string; email: string; subscriptionStatus?: string };
+
+/** The first key of the advisory lock that serialises upserts of one user id: 'ecpu' as four bytes. */
+const USER_UPSERT_LOCK = 1701015669;
+
 /**
- * Inserts, or updates what changed. An unchanged user is not written (its `updated_at` stays), and is read back in
- * the same statement: a data-modifying CTE sees the table as it was, so the second branch finds the old row. Without
- * a status, a new user gets the column's default and an existing one keeps theirs.
+ * Inserts the user, or updates the address and status it already has, and returns the row as stored, in one
+ * statement. Concurrent calls with the same id (a webhook delivered twice at once) must each return the user:
+ * - The row comes from the conflict branch's own update, which PostgreSQL applies to the latest committed version
+ *   after waiting for any concurrent writer of it. The update always runs, also when nothing changed (it rewrites the
+ *   row in place with the same values and keeps `updated_at`): a read of the row in the same statement would see the
+ *   statement's snapshot, which misses a row committed by a concurrent call while this one waited.
+ * - A transaction-scoped advisory lock on the id, taken before the row is formed, queues calls for one id: two inserts
+ *   of the same new user at the same moment would otherwise both pass the check on `id`, and the second would fail
+ *   on the unique address index (checked as the row's index entries are written) instead of taking the update.
+ * Only a different user holding the address makes the call fail (`users_email_lower_unique`).
+ * Without a status, a new user gets the column's default and an existing one keeps theirs.
  */
 const upsertUser = statementsByShape<boolean, UpsertParams, UserDto>(String, ({ db, param }, withStatus) =>
   db
-    .with('written', (db) =>
+    .insertInto('users')
+    .columns(withStatus ? ['id', 'email', 'subscription_status'] : ['id', 'email'])
+    .expression(
       db
-        .insertInto('users')
-        .values({ id: param('id'), email: param('email'), ...(withStatus && { subscription_status: param('subscriptionStatus') }) })
-        .onConflict((conflict) =>
-          conflict
-            .column('id')
-            .doUpdateSet((eb) => ({ email: eb.ref('excluded.email'), ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }) }))
-            .where((eb) =>
-              withStatus
-                ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
-                : eb('users.email', 'is distinct from', eb.ref('excluded.email')),
-            ),
-        )
-        .returning((eb) => selection(userShape(eb))),
+        .selectFrom(sql`pg_advisory_xact_lock(${sql.lit(USER_UPSERT_LOCK)}, hashtext(${param('id')}))`.as('serialized'))
+        .select([
+          sql<string>`${param('id')}::varchar`.as('id'),
+          sql<string>`${param('email')}::varchar`.as('email'),
+          ...(withStatus ? [sql<string>`${param('subscriptionStatus')}::varchar`.as('subscription_status')] : []),
+        ]),
     )
-    .selectFrom('written')
-    .selectAll('written')
-    .unionAll((db) =>
-      db
-        .selectFrom('users')
-        .select((eb) => selection(userShape(eb)))
-        .where('users.id', '=', param('id'))
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('written').select(sql.lit(1).as('written'))))),
-    ),
+    .onConflict((conflict) =>
+      conflict.column('id').doUpdateSet((eb) => {
+        const changed = withStatus
+          ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
+          : eb('users.email', 'is distinct from', eb.ref('excluded.email'));
+        return {
+          email: eb.ref('excluded.email'),
+          ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }),
+          updated_at: sql<Date>`case when ${changed} then now() else ${eb.ref('users.updated_at')} end`,
+        };
+      }),
+    )
+    .returning((eb) => selection(userShape(eb))),
 );
 
 const findById = new Statement<{ id: string }, UserDto>(({ db, param }) =>
@@ -84,6 +95,7 @@ const updateUser = statementsByShape<{ email: boolean; subscriptionStatus: boole
       .set({
         ...(shape.email && { email: param('email') }),
         ...(shape.subscriptionStatus && { subscription_status: param('subscriptionStatus') }),
+        updated_at: sql<Date>`now()`,
       })
       .where('users.id', '=', param('id'))
       .returning((eb) => selection(userShape(eb))),

@@ -1,7 +1,18 @@
 // An application that installed @enginecampro/db from its tarball, written as CommonJS: `require()` of the ESM-only
 // package works on Node >= 22.12 because it has no top-level await. Usage: node cjs-consumer.cjs <database url>.
 // It prints one line per step for the consumer test to compare.
-const { Cam, connect, Project, User } = require('@enginecampro/db');
+const {
+  Cam,
+  ConfigurationError,
+  ConflictError,
+  connect,
+  ConnectionError,
+  DataAccessError,
+  NotFoundError,
+  Project,
+  User,
+  ValidationError,
+} = require('@enginecampro/db');
 
 const userId = 'cjs_builder';
 const email = 'cjs.builder@example.com';
@@ -40,6 +51,26 @@ async function main() {
     const bulk = await db.cams.createMany(userId, project.id, inputs);
     const inOrder = bulk.every((created, index) => created.name === inputs[index]?.name);
     console.log(`bulk: ${bulk.length} cams, in input order: ${inOrder ? 'yes' : 'no'}`);
+
+    // Each error class as the caller meets it: its own name (in logs, `String(e)` and JSON bodies) and `instanceof`.
+    const closed = connect({ url: process.argv[2] });
+    await closed.close();
+    /** @type {[string, Function, () => unknown][]} */
+    const provoked = [
+      ['ValidationError', ValidationError, () => db.users.upsert({ id: '', email: 'not-an-address' })],
+      ['NotFoundError', NotFoundError, () => db.users.get('nobody')],
+      ['ConflictError', ConflictError, () => db.users.upsert({ id: 'someone_else', email: email.toUpperCase() })],
+      ['ConfigurationError', ConfigurationError, () => connect(/** @type {any} */ ({ url: process.argv[2], poool: {} }))],
+      ['ConnectionError', ConnectionError, () => closed.users.get(userId)],
+    ];
+    /** @type {string[]} */
+    const misnamed = [];
+    for (const [name, ErrorClass, call] of provoked) {
+      const error = await Promise.resolve().then(call).then(() => undefined, (caught) => caught);
+      const named = error instanceof ErrorClass && error instanceof DataAccessError && error.name === name;
+      if (!named || !String(error).startsWith(`${name}: `) || JSON.parse(JSON.stringify(error)).name !== name) misnamed.push(name);
+    }
+    console.log(`errors: ${misnamed.length === 0 ? 'every class keeps its name' : `misnamed ${misnamed.join(', ')}`}`);
 
     const remover = db.fork();
     remover.remove(await remover.findOneOrFail(User, { id: userId }));

@@ -1,6 +1,17 @@
 // An application that installed @enginecampro/db from its tarball, written as ESM TypeScript and run by Node's type
 // stripping. Usage: node esm-consumer.ts <database url>. It prints one line per step for the consumer test to compare.
-import { Cam, connect, Project, User } from '@enginecampro/db';
+import {
+  Cam,
+  ConfigurationError,
+  ConflictError,
+  connect,
+  ConnectionError,
+  DataAccessError,
+  NotFoundError,
+  Project,
+  User,
+  ValidationError,
+} from '@enginecampro/db';
 
 const userId = 'esm_builder';
 const email = 'esm.builder@example.com';
@@ -39,6 +50,24 @@ try {
   const bulk = await db.cams.createMany(userId, project.id, inputs);
   const inOrder = bulk.every((created, index) => created.name === inputs[index]?.name);
   console.log(`bulk: ${bulk.length} cams, in input order: ${inOrder ? 'yes' : 'no'}`);
+
+  // Each error class as the caller meets it: its own name (in logs, `String(e)` and JSON bodies) and `instanceof`.
+  const closed = connect({ url: process.argv[2] });
+  await closed.close();
+  const provoked: [string, Function, () => unknown][] = [
+    ['ValidationError', ValidationError, () => db.users.upsert({ id: '', email: 'not-an-address' })],
+    ['NotFoundError', NotFoundError, () => db.users.get('nobody')],
+    ['ConflictError', ConflictError, () => db.users.upsert({ id: 'someone_else', email: email.toUpperCase() })],
+    ['ConfigurationError', ConfigurationError, () => connect({ url: process.argv[2], poool: {} } as never)],
+    ['ConnectionError', ConnectionError, () => closed.users.get(userId)],
+  ];
+  const misnamed: string[] = [];
+  for (const [name, ErrorClass, call] of provoked) {
+    const error = await Promise.resolve().then(call).then(() => undefined, (caught: unknown) => caught);
+    const named = error instanceof ErrorClass && error instanceof DataAccessError && error.name === name;
+    if (!named || !String(error).startsWith(`${name}: `) || JSON.parse(JSON.stringify(error)).name !== name) misnamed.push(name);
+  }
+  console.log(`errors: ${misnamed.length === 0 ? 'every class keeps its name' : `misnamed ${misnamed.join(', ')}`}`);
 
   const remover = db.fork();
   remover.remove(await remover.findOneOrFail(User, { id: userId }));
