@@ -7,7 +7,7 @@ import type { ConnectOptions } from './connection/connect-options.ts';
 import { connectionLimits, createOrmConfig } from './connection/orm-config.ts';
 import { PoolConnections } from './connection/pooled-client.ts';
 import { bindServices, runEach, type BoundServices } from './services.ts';
-import { migrate, migrationStatus, rollback, type MigrateOptions, type MigrationStatus, type RollbackOptions } from './migrator/migrator.ts';
+import { migrate, migrationStatus, rollback, type MigrateOptions, type MigrationStatus, type RollbackOptions, type SchemaOption } from './migrator/migrator.ts';
 import type { ReplicaStatus } from './replication/replica.ts';
 import { openReplicaSet, type ReplicaSet } from './replication/replica-set.ts';
 import { routedServices } from './replication/routed-services.ts';
@@ -115,8 +115,8 @@ export class Database implements BoundServices {
     return this.#calls.run(() => migrate(this.orm, options));
   }
 
-  migrationStatus(): Promise<MigrationStatus> {
-    return this.#calls.run(() => migrationStatus(this.orm));
+  migrationStatus(options?: SchemaOption): Promise<MigrationStatus> {
+    return this.#calls.run(() => migrationStatus(this.orm, options));
   }
 
   /** Reverts the last migration, or down to `options.to`; returns the names reverted. */

@@ -1,6 +1,7 @@
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import { z } from 'zod';
 import { ConfigurationError } from '../common/errors.ts';
+import { parseOptions } from '../common/options.ts';
 import { DEFAULT_SCHEMA, schemaNameSchema } from '../common/schema.ts';
 import { SSL_MODES } from './ssl.ts';
 
@@ -75,13 +76,10 @@ export type ConnectOptions = z.input<typeof connectOptionsSchema>;
 export type ResolvedConnectOptions = z.output<typeof connectOptionsSchema>;
 
 export function resolveConnectOptions(options: ConnectOptions = {}): ResolvedConnectOptions & { url: string } {
-  const parsed = connectOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new ConfigurationError(`Invalid connect() options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
-  }
-  const url = parsed.data.url ?? process.env.DATABASE_URL;
+  const parsed = parseOptions(connectOptionsSchema, options, 'connect()');
+  const url = parsed.url ?? process.env.DATABASE_URL;
   if (!url) {
     throw new ConfigurationError('No database URL: pass connect({ url }) or set DATABASE_URL');
   }
-  return { ...parsed.data, url };
+  return { ...parsed, url };
 }

@@ -1,32 +1,42 @@
 import type { Configuration, MikroORM } from '@mikro-orm/core';
 import { MigrationRunner, type Migration } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/postgresql';
+import { z } from 'zod';
 import { bundledMigrations, type BundledMigration } from '../../migrations/index.ts';
 import { ConfigurationError } from '../common/errors.ts';
 import { mappingErrors } from '../common/map-error.ts';
+import { parseOptions } from '../common/options.ts';
 import { ensureMigrationHistory, readMigrationHistory, recordMigration, forgetMigration, type ExecutedMigration } from './migration-history.ts';
 import { enterSchema, refuseForeignTables, schemaForMigrations } from './migration-schema.ts';
 
 /** Our ORM, a host application's ORM that registered our entities, or any EntityManager of either. */
 export type MigrationTarget = Pick<MikroORM, 'em'> | EntityManager;
 
-export interface SchemaOption {
+const schemaOption = {
   /**
    * The PostgreSQL schema of the package's tables and of their migration history. Default: the schema the ORM
    * places our entities in (`connect({ schema })`, `placeInSchema()`), else its default schema, else `public`.
    */
-  schema?: string;
-}
+  schema: z.string().optional(),
+};
 
-export interface MigrateOptions extends SchemaOption {
+const schemaOptionSchema = z.strictObject(schemaOption);
+
+const migrateOptionsSchema = z.strictObject({
+  ...schemaOption,
   /** Stop after this migration; later ones stay pending. Default: apply all. */
-  to?: string;
-}
+  to: z.string().min(1).optional(),
+});
 
-export interface RollbackOptions extends SchemaOption {
+const rollbackOptionsSchema = z.strictObject({
+  ...schemaOption,
   /** Revert every migration applied after this one (it stays applied), or `0` to revert all. Default: the last one. */
-  to?: string | 0;
-}
+  to: z.union([z.string().min(1), z.literal(0)]).optional(),
+});
+
+export type SchemaOption = z.input<typeof schemaOptionSchema>;
+export type MigrateOptions = z.input<typeof migrateOptionsSchema>;
+export type RollbackOptions = z.input<typeof rollbackOptionsSchema>;
 
 export interface MigrationStatus {
   executed: ExecutedMigration[];
@@ -78,7 +88,8 @@ function indexOfBundled(name: string): number {
 }
 
 /** Applies every pending bundled migration (or those up to `to`) in one transaction; returns the names applied. */
-export async function migrate(target: MigrationTarget, options: MigrateOptions = {}): Promise<string[]> {
+export async function migrate(target: MigrationTarget, given: MigrateOptions = {}): Promise<string[]> {
+  const options = parseOptions(migrateOptionsSchema, given, 'migrate()');
   const last = options.to === undefined ? bundledMigrations.length - 1 : indexOfBundled(options.to);
   return underMigrationLock(target, options, async (em, schema) => {
     await enterSchema(em, schema);
@@ -97,7 +108,8 @@ export async function migrate(target: MigrationTarget, options: MigrateOptions =
 }
 
 /** Reverts the last applied migration, or down to `to`, in one transaction; returns the names reverted. */
-export async function rollback(target: MigrationTarget, options: RollbackOptions = {}): Promise<string[]> {
+export async function rollback(target: MigrationTarget, given: RollbackOptions = {}): Promise<string[]> {
+  const options = parseOptions(rollbackOptionsSchema, given, 'rollback()');
   return underMigrationLock(target, options, async (em, schema) => {
     await enterSchema(em, schema);
     const executed = (await readMigrationHistory(em, schema)).map((migration) => migration.name).reverse();
@@ -124,7 +136,8 @@ export async function rollback(target: MigrationTarget, options: RollbackOptions
 }
 
 /** Which bundled migrations the database has applied (with when) and which are pending. Writes nothing. */
-export async function migrationStatus(target: MigrationTarget, options: SchemaOption = {}): Promise<MigrationStatus> {
+export async function migrationStatus(target: MigrationTarget, given: SchemaOption = {}): Promise<MigrationStatus> {
+  const options = parseOptions(schemaOptionSchema, given, 'migrationStatus()');
   return underMigrationLock(target, options, async (em, schema) => {
     const executed = await readMigrationHistory(em, schema);
     const applied = new Set(executed.map((migration) => migration.name));

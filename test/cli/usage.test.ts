@@ -42,6 +42,7 @@ describe('a command line that cannot work exits 2 with one line', () => {
     [['upgrade'], /unknown command 'upgrade'/],
     [['help', 'upgrade'], /unknown command 'upgrade'/],
     [['status', '--verbose'], /unknown option '--verbose'/],
+    [['migrate', '--shcema', 'tenant_x'], /unknown option '--shcema'/],
     [['status', '--to', 'Migration1'], /'status' does not take --to \(run 'enginecampro-db status --help' for usage\)/],
     [['check', 'now'], /unexpected argument 'now'/],
     [['migrate', '--url'], /argument missing/],

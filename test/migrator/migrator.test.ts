@@ -48,6 +48,20 @@ describe('on an up-to-date database', () => {
 describe('on a fresh, empty database', () => {
   const database = useTestDatabase({ migrated: false });
 
+  it.each<[string, () => Promise<unknown>]>([
+    ['migrate()', () => database.db.migrate({ shcema: 'tenant_x' } as never)],
+    ['rollback()', () => database.db.rollback({ To: 0 } as never)],
+    ['migrationStatus()', () => database.db.migrationStatus({ schema: 'public', verbose: true } as never)],
+    ['migrate() with a target of the wrong type', () => database.db.migrate({ to: 3 } as never)],
+  ])('%s refuses an option it does not know with a ConfigurationError, and creates nothing', async (call, attempt) => {
+    const error = await attempt().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).message).toMatch(new RegExp(`^Invalid ${call.split(' ')[0]!.replace(/[()]/g, '\\$&')} options`));
+    expect(await tablesIn(database.url)).toEqual([]);
+    const [schema] = await database.db.fork().execute<{ found: boolean }[]>(`select to_regnamespace('tenant_x') is not null as found`);
+    expect(schema!.found).toBe(false);
+  });
+
   it('migrationStatus() lists every migration as pending and creates nothing', async () => {
     expect(await database.db.migrationStatus()).toEqual({ executed: [], pending: allMigrations });
     expect(await tablesIn(database.url)).toEqual([]);
