@@ -17,6 +17,7 @@ import { verify, type Verification } from './measure/verify.ts';
 import { createBenchDatabase } from './postgres.ts';
 import { describeMachine, installedVersions } from './report/machine.ts';
 import { renderMarkdown } from './report/markdown.ts';
+import { PERFORMANCE_PAGE, renderPerformancePage } from './report/performance.ts';
 import type { BenchResults, ScenarioResult } from './report/results.ts';
 import { renderRatioChart } from './report/svg.ts';
 import { defineScenarios, librariesOf, type Scenario } from './scenarios.ts';
@@ -95,7 +96,7 @@ try {
     statementTexts: verification!.statementTexts,
   };
   await writeReports(report);
-  log(`done: bench/results/${baseName(report)}.{json,md} and ratios chart`);
+  log(`done: bench/results/${baseName(report)}.{json,md} and ratios chart${baseName(report) === 'latest' ? ', docs/performance.md' : ''}`);
 } finally {
   await admin.end();
   await database.drop();
@@ -212,4 +213,6 @@ async function writeReports(report: BenchResults) {
   await writeFile(new URL(`${name}.json`, RESULTS_DIR), `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(new URL(`${name}.md`, RESULTS_DIR), renderMarkdown(report));
   await writeFile(new URL(name === 'latest' ? 'ratios.svg' : 'quick-ratios.svg', RESULTS_DIR), renderRatioChart(report));
+  // The documentation quotes the committed full run alone.
+  if (name === 'latest') await writeFile(PERFORMANCE_PAGE, renderPerformancePage(report, 'bench/results/latest.json'));
 }

@@ -1,9 +1,11 @@
-import { LIBRARY_NAMES } from '../libraries/library.ts';
+import { LIBRARY_NAMES, type LibraryName } from '../libraries/library.ts';
+import type { ReplicaResult } from '../measure/replicas.ts';
+import type { TracingResult } from '../measure/tracing.ts';
 import type { BenchResults, ScenarioResult } from './results.ts';
 
-const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
-const milliseconds = (value: number) => fixed(value, value < 10 ? 2 : value < 100 ? 1 : 0);
-const rate = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
+export const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+export const milliseconds = (value: number) => fixed(value, value < 10 ? 2 : value < 100 ? 1 : 0);
+export const rate = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : fixed(value, 1));
 
 /** `bench/results/latest.md`: what was run, on what, and a table per mode. */
 export function renderMarkdown(results: BenchResults): string {
@@ -16,15 +18,9 @@ export function renderMarkdown(results: BenchResults): string {
       `Data: ${results.data.users.toLocaleString('en-US')} users, ${results.data.projects.toLocaleString('en-US')} projects, ` +
       `${results.data.cams.toLocaleString('en-US')} cams with 360-point profiles (seeded in ${results.data.seedSeconds.toFixed(0)} s).`,
     '',
-    `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}; Node ${results.machine.node}; ` +
-      `PostgreSQL ${results.postgres.version} (${results.postgres.source}; ${Object.entries(results.postgres.settings)
-        .filter(([name]) => name !== 'server_version')
-        .map(([name, value]) => `${name}=${value}`)
-        .join(', ')}), same machine, over loopback.`,
+    machineSentence(results),
     '',
-    `Versions: ${Object.entries(results.versions)
-      .map(([name, version]) => `${name} ${version}`)
-      .join(', ')}.`,
+    versionsSentence(results),
     '',
   );
   for (const [name, reason] of results.unavailable.map((u) => [u.name, u.reason])) push(`**${name} did not run:** ${reason}`, '');
@@ -63,11 +59,9 @@ export function renderMarkdown(results: BenchResults): string {
     push(
       'Ours alone, 8 callers reading a project with its cams; both servers on this machine, so the replica adds no CPU: this shows the cost of routing, not the gain of a second machine.',
       '',
-      '| setup | reads/s | median | p99 | reads |',
-      '| --- | ---: | ---: | ---: | ---: |',
+      replicaTable(results.replicas),
+      '',
     );
-    for (const row of results.replicas) push(`| ${row.setup} | ${rate(row.opsPerSecond)} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${row.operations} |`);
-    push('');
   }
 
   push(
@@ -77,11 +71,7 @@ export function renderMarkdown(results: BenchResults): string {
       '× untraced = ops/s of the variant ÷ ops/s of the untraced call.',
     '',
   );
-  push('| mode | scenario | variant | median ms | p99 ms | ops/s | × untraced | n |', '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const row of results.tracing) {
-    push(`| ${row.mode} | ${row.scenario} | ${row.variant} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ${fixed(row.ratioToUntraced, 3)} | ${row.operations} |`);
-  }
-  push('');
+  push(tracingTable(results.tracing), '');
 
   push(
     '## Peak memory of the bulk scenarios',
@@ -99,15 +89,62 @@ export function renderMarkdown(results: BenchResults): string {
   return lines.join('\n');
 }
 
-/** Scenarios down, libraries across: a ratio at a glance. */
-function ratioMatrix(rows: ScenarioResult[], ratioOf: (row: ScenarioResult) => number): string {
-  const libraries = LIBRARY_NAMES.filter((name) => rows.some((row) => row.library === name));
+/** The machine and the server the run measured on. */
+export function machineSentence(results: BenchResults): string {
+  const settings = Object.entries(results.postgres.settings)
+    .filter(([name]) => name !== 'server_version')
+    .map(([name, value]) => `${name}=${value}`)
+    .join(', ');
+  return (
+    `Machine: ${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGiB} GiB, ${results.machine.os}; Node ${results.machine.node}; ` +
+    `PostgreSQL ${results.postgres.version} (${results.postgres.source}; ${settings}), same machine, over loopback.`
+  );
+}
+
+export function versionsSentence(results: BenchResults): string {
+  return `Versions: ${Object.entries(results.versions)
+    .map(([name, version]) => `${name} ${version}`)
+    .join(', ')}.`;
+}
+
+export function replicaTable(replicas: ReplicaResult[]): string {
+  return [
+    '| setup | reads/s | median | p99 | reads |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...replicas.map((row) => `| ${row.setup} | ${rate(row.opsPerSecond)} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${row.operations} |`),
+  ].join('\n');
+}
+
+export function tracingTable(tracing: TracingResult[]): string {
+  return [
+    '| mode | scenario | variant | median ms | p99 ms | ops/s | × untraced | n |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    ...tracing.map(
+      (row) =>
+        `| ${row.mode} | ${row.scenario} | ${row.variant} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ${fixed(row.ratioToUntraced, 3)} | ${row.operations} |`,
+    ),
+  ].join('\n');
+}
+
+/**
+ * Scenarios down, libraries across: a ratio at a glance. Rows of several modes share a cell, one figure per mode in
+ * the order of the rows (`0.82 / 0.92`); a scenario a mode did not run has a figure of the other alone.
+ */
+export function ratioMatrix(
+  rows: ScenarioResult[],
+  ratioOf: (row: ScenarioResult) => number,
+  libraries: readonly LibraryName[] = LIBRARY_NAMES.filter((name) => rows.some((row) => row.library === name)),
+): string {
+  const modes = [...new Set(rows.map((row) => row.mode))];
   const scenarios = [...new Map(rows.map((row) => [row.scenario, row])).values()];
   const header = `| scenario | ${libraries.join(' | ')} |\n| --- |${libraries.map(() => ' ---: |').join('')}`;
   const body = scenarios.map((scenario) => {
     const cells = libraries.map((library) => {
-      const row = rows.find((r) => r.scenario === scenario.scenario && r.library === library);
-      return row ? fixed(ratioOf(row), 2) : '–';
+      const figures = modes.flatMap((mode) => {
+        const row = rows.find((r) => r.scenario === scenario.scenario && r.library === library && r.mode === mode);
+        return row ? [fixed(ratioOf(row), 2)] : [];
+      });
+      return figures.length > 0 ? figures.join(' / ') : '–';
     });
     return `| ${scenario.group}. ${scenario.title} | ${cells.join(' | ')} |`;
   });
