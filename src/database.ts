@@ -6,12 +6,19 @@ import { CallsInFlight, resolveCloseOptions, type CloseOptions } from './connect
 import type { ConnectOptions } from './connection/connect-options.ts';
 import { connectionLimits, createOrmConfig } from './connection/orm-config.ts';
 import { PoolConnections } from './connection/pooled-client.ts';
-import { bindServices, runEach, type BoundServices } from './services.ts';
-import { migrate, migrationStatus, rollback, type MigrateOptions, type MigrationStatus, type RollbackOptions, type SchemaOption } from './migrator/migrator.ts';
+import { serviceFacade, type BoundServices, type CallKind } from './services.ts';
+import {
+  migrate,
+  migrationStatus,
+  rollback,
+  type MigrateOptions,
+  type MigrationStatus,
+  type RollbackOptions,
+  type SchemaOption,
+} from './migrator/migrator.ts';
 import type { ReplicaStatus } from './replication/replica.ts';
 import { openReplicaSet, type ReplicaSet } from './replication/replica-set.ts';
-import { routedServices } from './replication/routed-services.ts';
-import { openSession, type Session } from './replication/session.ts';
+import { WriteClock, type Session } from './replication/session.ts';
 
 /** A unit of work inside `db.transaction()`: the services bound to its transaction, and its EntityManager. */
 export interface Transaction extends BoundServices {
@@ -19,7 +26,13 @@ export interface Transaction extends BoundServices {
   em: EntityManager;
 }
 
-/** The handle `connect()` returns: one connection pool, and everything the package does with it. */
+/** How `connect()` opens a `Database` with what only it has: the pool it created, and the read replicas. */
+let open: (orm: MikroORM, connections: PoolConnections, options: ConnectOptions) => Database;
+
+/**
+ * The handle `connect()` returns: one connection pool, and everything the package does with it. For a MikroORM of
+ * your own that registers the package's entities, `new Database(orm)` gives the same calls on it.
+ */
 export class Database implements BoundServices {
   readonly orm: MikroORM;
   /** Users: each call is its own unit of work. */
@@ -29,28 +42,36 @@ export class Database implements BoundServices {
   /** Cams of a user's projects: each call is its own unit of work. */
   readonly cams: BoundServices['cams'];
   readonly #calls = new CallsInFlight();
-  readonly #connections: PoolConnections | undefined;
-  #closing: Promise<void> | undefined;
-  readonly #primary: BoundServices;
-  readonly #replicas: ReplicaSet | undefined;
-
   /**
-   * `connections`: the client class of the ORM's pool (`createOrmConfig`), whose connections `close()` ends.
-   * `replicas`: where plain reads may go instead of `orm`'s server (`connect({ replicas })`).
+   * Where every call outside a transaction runs. The service functions only run SQL: they never load entities into an
+   * EntityManager or keep any state in it, so all those calls share one, and skip the cost of a fork.
    */
-  constructor(orm: MikroORM, connections?: PoolConnections, replicas?: ReplicaSet) {
-    this.orm = orm;
-    this.#connections = connections;
-    this.#replicas = replicas;
-    // The service functions only run SQL: they never load entities into an EntityManager or keep any state in it, so
-    // every call outside a transaction can share one, and skip the cost of a fork (an identity map, a unit of work).
-    this.#primary = bindServices(orm.em.fork());
-    ({ users: this.users, projects: this.projects, cams: this.cams } = this.#counted(replicas ? routedServices(this.#primary, replicas) : this.#primary));
+  readonly #em: EntityManager;
+  #connections: PoolConnections | undefined;
+  #replicas: ReplicaSet | undefined;
+  #closing: Promise<void> | undefined;
+
+  static {
+    open = (orm, connections, options) => {
+      const db = new Database(orm);
+      db.#connections = connections;
+      db.#replicas = openReplicaSet(db.#em, options);
+      return db;
+    };
   }
 
-  /** The services with each call counted as running, for `close()`, and its failure a `DataAccessError`. */
-  #counted(services: BoundServices): BoundServices {
-    return runEach(services, (call) => this.#calls.run(() => mappingErrors(call)));
+  constructor(orm: MikroORM) {
+    this.orm = orm;
+    this.#em = orm.em.fork();
+    ({ users: this.users, projects: this.projects, cams: this.cams } = serviceFacade((kind, call) => this.#calls.run(() => this.#route(kind, call))));
+  }
+
+  /**
+   * Where one call outside a transaction runs: a read on a replica fresh enough for it (one that has replayed
+   * `notBefore`, a session's last write) when there are replicas, everything else on the primary.
+   */
+  #route<T>(kind: CallKind, call: (em: EntityManager) => Promise<T>, notBefore?: number): Promise<T> {
+    return kind === 'read' && this.#replicas ? this.#replicas.read(call, notBefore) : call(this.#em);
   }
 
   /**
@@ -58,8 +79,11 @@ export class Database implements BoundServices {
    * even when they go to a replica. Without replicas, the same as `db` itself.
    */
   session(): Session {
-    const session = openSession(this.#primary, this.#replicas, (work) => this.transaction(work));
-    return { ...session, ...this.#counted(session) };
+    const clock = new WriteClock();
+    const services = serviceFacade((kind, call) =>
+      this.#calls.run(() => (kind === 'read' ? this.#route(kind, call, clock.lastWriteAt) : clock.writing(() => this.#route(kind, call)))),
+    );
+    return { ...services, transaction: (work) => clock.writing(() => this.transaction(work)) };
   }
 
   /** What the probes know of each replica (none without replicas). */
@@ -84,7 +108,7 @@ export class Database implements BoundServices {
     const transaction = await mappingErrors(() => connection.begin(), { repeatable: true });
     em.setTransactionContext(transaction);
     try {
-      const result = await work({ em, ...bindServices(em) });
+      const result = await work({ em, ...serviceFacade((_kind, call) => call(em)) });
       if (mayHaveWorkToFlush(em)) await em.flush();
       // A COMMIT whose answer is lost may or may not have committed: repeating the work could write it twice.
       await mappingErrors(() => connection.commit(transaction), { repeatable: false });
@@ -149,6 +173,5 @@ export class Database implements BoundServices {
  */
 export function connect(options: ConnectOptions = {}): Database {
   const connections = new PoolConnections(connectionLimits(options));
-  const orm = new MikroORM(createOrmConfig(options, connections));
-  return new Database(orm, connections, openReplicaSet(orm, options));
+  return open(new MikroORM(createOrmConfig(options, connections)), connections, options);
 }

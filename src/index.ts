@@ -20,8 +20,9 @@ export { MIGRATIONS_TABLE } from './migrator/migration-history.ts';
 export { users, projects, cams } from './services.ts';
 
 // Tracing: every service call is published on this diagnostics_channel TracingChannel
-export { SERVICE_CALL_CHANNEL } from './common/tracing.ts';
-export type { ServiceCallContext, ServiceCallName } from './common/tracing.ts';
+export { SERVICE_CALL_CHANNEL } from './tracing.ts';
+export type { ServiceCallContext } from './tracing.ts';
+export type { ServiceCallName } from './services.ts';
 
 // Schemas of every input and output, and the types inferred from them
 export * from './user/user.schemas.ts';

@@ -1,16 +1,89 @@
-import { types } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as camService from './cam/cam.service.ts';
-import { traced, type ServiceCall, type ServiceCallName } from './common/tracing.ts';
+import { mappingErrors } from './common/map-error.ts';
 import * as projectService from './project/project.service.ts';
+import { traced } from './tracing.ts';
 import * as userService from './user/user.service.ts';
 
-// The service functions as the package exports them: each call published on the tracing channel.
-export const users = tracedService('users', userService);
-export const projects = tracedService('projects', projectService);
-export const cams = tracedService('cams', camService);
+/** `read`: only reads, so it may go to a read replica; `write`: changes data, so it goes to the primary. */
+export type CallKind = 'read' | 'write';
 
-/** The service functions without their first argument: the EntityManager is supplied by whoever binds them. */
+/** A service function: the EntityManager of the unit of work first, then the call's own arguments. */
+type ServiceFunction = (em: EntityManager, ...args: never[]) => Promise<unknown>;
+
+interface CallDefinition<Fn extends ServiceFunction = ServiceFunction> {
+  kind: CallKind;
+  fn: Fn;
+}
+
+const read = <Fn extends ServiceFunction>(fn: Fn) => ({ kind: 'read', fn }) as const;
+const write = <Fn extends ServiceFunction>(fn: Fn) => ({ kind: 'write', fn }) as const;
+
+/** The names of a service module's calls: its functions that take an EntityManager first. */
+type CallNamesOf<Module> = { [Name in keyof Module]: Module[Name] extends ServiceFunction ? Name : never }[keyof Module];
+
+/**
+ * Every service call of the package, in one place: its name (`cams.get`, as tracing publishes it), what it does
+ * (reads may go to a read replica, writes go to the primary) and its function. A function added to, renamed in or
+ * removed from a service module fails to compile here until it is listed, so no write reaches a replica by default.
+ */
+const CALLS = {
+  users: {
+    upsert: write(userService.upsert),
+    get: read(userService.get),
+    getByEmail: read(userService.getByEmail),
+    update: write(userService.update),
+    delete: write(userService.delete),
+    getWithProjects: read(userService.getWithProjects),
+  },
+  projects: {
+    create: write(projectService.create),
+    get: read(projectService.get),
+    list: read(projectService.list),
+    update: write(projectService.update),
+    delete: write(projectService.delete),
+    duplicate: write(projectService.duplicate),
+    export: read(projectService.export),
+    import: write(projectService.import),
+  },
+  cams: {
+    create: write(camService.create),
+    createMany: write(camService.createMany),
+    get: read(camService.get),
+    list: read(camService.list),
+    update: write(camService.update),
+    delete: write(camService.delete),
+  },
+} as const satisfies {
+  users: Record<CallNamesOf<typeof userService>, CallDefinition>;
+  projects: Record<CallNamesOf<typeof projectService>, CallDefinition>;
+  cams: Record<CallNamesOf<typeof camService>, CallDefinition>;
+};
+
+type Calls = typeof CALLS;
+export type ServiceName = keyof Calls;
+
+/** `'users.getByEmail'`, `'projects.get'`, `'cams.createMany'`, ...: every call, by service and function. */
+export type ServiceCallName = { [Service in ServiceName]: `${Service}.${keyof Calls[Service] & string}` }[ServiceName];
+
+/** A service's calls as the package exports them: each takes an EntityManager first. */
+type ExportedService<Service extends ServiceName> = { readonly [Name in keyof Calls[Service]]: Calls[Service][Name] extends CallDefinition<infer Fn> ? Fn : never };
+
+// The service functions as the package exports them: each call traced, and its failure one of the package's errors.
+export const users = exportedService('users');
+export const projects = exportedService('projects');
+export const cams = exportedService('cams');
+const EXPORTED = { users, projects, cams };
+
+function exportedService<Service extends ServiceName>(service: Service): ExportedService<Service> {
+  const calls = Object.entries(CALLS[service]).map(([name, call]: [string, CallDefinition]) => {
+    const fn = call.fn as (...args: unknown[]) => Promise<unknown>;
+    return [name, traced(`${service}.${name}` as ServiceCallName, (...args) => mappingErrors(() => fn(...args)))];
+  });
+  return Object.freeze(Object.fromEntries(calls)) as ExportedService<Service>;
+}
+
+/** A service's calls without their first argument: the facade that offers them supplies the EntityManager. */
 export type BoundService<Service> = { [Name in keyof Service]: WithoutEntityManager<Service[Name]> };
 
 // Overloaded functions (projects.get) keep both signatures; matching two overloads also covers single signatures.
@@ -21,54 +94,29 @@ type WithoutEntityManager<Fn> = Fn extends {
   ? { (...args: A1): R1; (...args: A2): R2 }
   : never;
 
-/** Everything a unit of work can do: the services bound to one EntityManager, and that EntityManager. */
+/** Everything a unit of work can do: the service calls, each on the EntityManager the facade chooses. */
 export interface BoundServices {
   users: BoundService<typeof users>;
   projects: BoundService<typeof projects>;
   cams: BoundService<typeof cams>;
 }
 
-/** Runs one bound call; `db.users.*` and the like count it as running, for `db.close()`. */
-export type CallRunner = <T>(call: () => Promise<T>) => Promise<T>;
-
-const runNow: CallRunner = (call) => call();
-
-/** The same services, each call made through `run`. */
-export function runEach(services: BoundServices, run: CallRunner): BoundServices {
-  return { users: throughRunner(services.users, run), projects: throughRunner(services.projects, run), cams: throughRunner(services.cams, run) };
-}
-
-function throughRunner<Service extends object>(service: Service, run: CallRunner): Service {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(service)) {
-    if (typeof fn === 'function') wrapped[name] = (...args: unknown[]) => run(() => fn(...args));
-  }
-  return wrapped as Service;
-}
-
-/** Binds every service function to `em`: each call on the result is the function called with `em` first, by `run`. */
-export function bindServices(em: EntityManager, run: CallRunner = runNow): BoundServices {
-  return { users: bind(users, em, run), projects: bind(projects, em, run), cams: bind(cams, em, run) };
-}
-
 /**
- * The service's functions with every service call traced, under the service's name (`cams.createMany`). The calls
- * are its async functions; the rest (`cams.withAnalysis`, constants) is passed on as it is.
+ * How a facade makes one call: on which EntityManager (the transaction's, the primary's, a replica's), and what it adds
+ * around the call (counting it for `close()`, routing it, noting a session's writes).
  */
-function tracedService<Service extends object>(prefix: 'users' | 'projects' | 'cams', service: Service): Service {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, value] of Object.entries(service)) {
-    wrapped[name] = types.isAsyncFunction(value) ? traced(`${prefix}.${name}` as ServiceCallName, value as ServiceCall) : value;
-  }
-  return Object.freeze(wrapped) as Service;
+export type CallRunner = <T>(kind: CallKind, call: (em: EntityManager) => Promise<T>) => Promise<T>;
+
+/** The service calls, each made through `run`: the one way `db.*`, `tx.*` and a session's calls are built. */
+export function serviceFacade(run: CallRunner): BoundServices {
+  return { users: facadeOf('users', run), projects: facadeOf('projects', run), cams: facadeOf('cams', run) };
 }
 
-function bind<Service extends object>(service: Service, em: EntityManager, run: CallRunner): BoundService<Service> {
-  const bound: Record<string, unknown> = {};
-  for (const [name, fn] of Object.entries(service)) {
-    if (typeof fn === 'function') {
-      bound[name] = (...args: unknown[]) => run(() => fn(em, ...args));
-    }
-  }
-  return bound as BoundService<Service>;
+function facadeOf<Service extends ServiceName>(service: Service, run: CallRunner): BoundServices[Service] {
+  const exported = EXPORTED[service] as Record<string, (em: EntityManager, ...args: unknown[]) => Promise<unknown>>;
+  const calls = Object.entries(CALLS[service]).map(([name, { kind }]: [string, CallDefinition]) => {
+    const fn = exported[name]!;
+    return [name, (...args: unknown[]) => run(kind, (em) => fn(em, ...args))];
+  });
+  return Object.fromEntries(calls) as BoundServices[Service];
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ConfigurationError, ConnectionError } from '../common/errors.ts';
+import { ConnectionError } from '../common/errors.ts';
+import { parseOptions } from '../common/options.ts';
 
 /** The options of `db.close()`. */
 export const closeOptionsSchema = z.strictObject({
@@ -10,11 +11,7 @@ export const closeOptionsSchema = z.strictObject({
 export type CloseOptions = z.input<typeof closeOptionsSchema>;
 
 export function resolveCloseOptions(options: CloseOptions = {}): z.output<typeof closeOptionsSchema> {
-  const parsed = closeOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new ConfigurationError(`Invalid close() options: ${z.prettifyError(parsed.error)}`, { cause: parsed.error });
-  }
-  return parsed.data;
+  return parseOptions(closeOptionsSchema, options, 'close()');
 }
 
 /**

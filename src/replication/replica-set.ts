@@ -3,7 +3,6 @@ import { performance } from 'node:perf_hooks';
 import { ConfigurationError, ConnectionError, ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { resolveConnectOptions, type ConnectOptions } from '../connection/connect-options.ts';
 import { createOrmConfig } from '../connection/orm-config.ts';
-import { bindServices, type BoundServices } from '../services.ts';
 import { parseLsn, PrimaryProgress } from './primary-progress.ts';
 import { Replica, type ReplicaStatus } from './replica.ts';
 
@@ -21,7 +20,6 @@ type Target = Replica | 'primary';
  */
 export class ReplicaSet {
   readonly #replicas: Replica[];
-  readonly #primary: BoundServices;
   readonly #primaryEm: EntityManager;
   readonly #maxLagMillis: number;
   readonly #probeIntervalMillis: number;
@@ -31,10 +29,10 @@ export class ReplicaSet {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(primary: MikroORM, replicas: Replica[], timing: { maxLagMillis: number; probeIntervalMillis: number }) {
+  /** `primaryEm`: where reads go when no replica may serve them, and where the probes read the primary's position. */
+  constructor(primaryEm: EntityManager, replicas: Replica[], timing: { maxLagMillis: number; probeIntervalMillis: number }) {
     this.#replicas = replicas;
-    this.#primaryEm = primary.em.fork();
-    this.#primary = bindServices(this.#primaryEm);
+    this.#primaryEm = primaryEm;
     this.#maxLagMillis = timing.maxLagMillis;
     this.#probeIntervalMillis = timing.probeIntervalMillis;
     this.#progress = new PrimaryProgress(timing.maxLagMillis);
@@ -45,16 +43,16 @@ export class ReplicaSet {
    * which the replica must be shown to hold. A replica that fails is taken out of rotation and the read is made once
    * more elsewhere (reads are idempotent); an unreachable primary is replaced by the freshest reachable replica.
    */
-  async read<T>(call: (services: BoundServices) => Promise<T>, notBefore = -Infinity): Promise<T> {
+  async read<T>(call: (em: EntityManager) => Promise<T>, notBefore = -Infinity): Promise<T> {
     this.#monitor();
     const first = this.#route(notBefore) ?? 'primary';
     try {
-      return await call(this.#services(first));
+      return await call(this.#emOf(first));
     } catch (error) {
       if (!this.#failedThere(first, error)) throw error;
       const second = this.#route(notBefore, first);
       if (second === undefined) throw error;
-      return call(this.#services(second));
+      return call(this.#emOf(second));
     }
   }
 
@@ -93,8 +91,8 @@ export class ReplicaSet {
     return freshest ?? (except === 'primary' ? undefined : 'primary');
   }
 
-  #services(target: Target): BoundServices {
-    return target === 'primary' ? this.#primary : target.services;
+  #emOf(target: Target): EntityManager {
+    return target === 'primary' ? this.#primaryEm : target.em;
   }
 
   /**
@@ -138,14 +136,14 @@ export class ReplicaSet {
 }
 
 /** The replicas `connect()` was given, each with a MikroORM of its own built like the primary's; none without any. */
-export function openReplicaSet(primary: MikroORM, options: ConnectOptions): ReplicaSet | undefined {
+export function openReplicaSet(primaryEm: EntityManager, options: ConnectOptions): ReplicaSet | undefined {
   const { replicas, maxReplicaLagMillis, replicaProbeIntervalMillis } = resolveConnectOptions(options);
   if (replicas.length === 0) return undefined;
   const opened = replicas.map((replica) => {
     const own = typeof replica === 'string' ? { url: replica } : withoutUndefined(replica);
     return new Replica(new MikroORM(createOrmConfig({ ...options, replicas: [], ...own })), own.url);
   });
-  return new ReplicaSet(primary, opened, {
+  return new ReplicaSet(primaryEm, opened, {
     maxLagMillis: maxReplicaLagMillis,
     probeIntervalMillis: replicaProbeIntervalMillis ?? Math.max(1, Math.floor(maxReplicaLagMillis / 4)),
   });

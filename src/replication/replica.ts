@@ -1,6 +1,5 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { redactDatabaseUrl } from '../connection/database-url.ts';
-import { bindServices, type BoundServices } from '../services.ts';
 import { parseLsn, type PrimaryProgress } from './primary-progress.ts';
 
 /** What the last probe of a replica found, for whoever watches the replicas (`db.replicaStatus()`). */
@@ -24,12 +23,12 @@ interface ProbeRow {
   replay_delay_millis: number | null;
 }
 
-/** One read replica: its own MikroORM (and pool), the services bound to it, and what the probes know of it. */
+/** One read replica: its own MikroORM (and pool), the EntityManager reads run on, and what the probes know of it. */
 export class Replica {
   readonly orm: MikroORM;
-  readonly services: BoundServices;
+  /** Service calls keep no state in an EntityManager (as on the primary), so one fork serves every read. */
+  readonly em: EntityManager;
   readonly #url: string;
-  readonly #em: EntityManager;
   #reachable = false;
   #freshAsOf = -Infinity;
   #replayed: bigint | undefined;
@@ -39,9 +38,7 @@ export class Replica {
   constructor(orm: MikroORM, url: string) {
     this.orm = orm;
     this.#url = redactDatabaseUrl(url);
-    // As for the primary: service calls keep no state in the EntityManager, so one fork serves every call.
-    this.#em = orm.em.fork();
-    this.services = bindServices(this.#em);
+    this.em = orm.em.fork();
   }
 
   /** Whether a read that must not see data from before `notBefore`, nor older than `maxLagMillis`, may come here. */
@@ -69,7 +66,7 @@ export class Replica {
     if (this.#probing) return;
     this.#probing = true;
     try {
-      const [row] = await this.#em.execute<ProbeRow[]>(
+      const [row] = await this.em.execute<ProbeRow[]>(
         `select pg_last_wal_replay_lsn()::text as replayed,
                 (extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000)::float8 as replay_delay_millis`,
       );

@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Transaction } from '../database.ts';
 import type { BoundServices } from '../services.ts';
-import type { ReplicaSet } from './replica-set.ts';
-import { routedServices } from './routed-services.ts';
 
 /**
  * The services for one flow of work (a request, a user's actions) that must read its own writes: `db.session()`.
@@ -30,14 +28,4 @@ export class WriteClock {
       this.#lastWriteAt = performance.now();
     }
   }
-}
-
-export function openSession(
-  primary: BoundServices,
-  replicas: ReplicaSet | undefined,
-  transaction: <T>(work: (tx: Transaction) => Promise<T>) => Promise<T>,
-): Session {
-  const clock = new WriteClock();
-  const services = replicas ? routedServices(primary, replicas, clock) : primary;
-  return { ...services, transaction: (work) => clock.writing(() => transaction(work)) };
 }

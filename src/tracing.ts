@@ -1,8 +1,5 @@
 import { tracingChannel } from 'node:diagnostics_channel';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type * as camService from '../cam/cam.service.ts';
-import type * as projectService from '../project/project.service.ts';
-import type * as userService from '../user/user.service.ts';
+import type { ServiceCallName } from './services.ts';
 
 /**
  * The `diagnostics_channel` TracingChannel every service call publishes on. One channel for all of them, with the
@@ -10,13 +7,6 @@ import type * as userService from '../user/user.service.ts';
  * `hasSubscribers` check.
  */
 export const SERVICE_CALL_CHANNEL = 'enginecampro-db:service';
-
-/** `'users.getByEmail'`, `'projects.get'`, `'cams.createMany'`, ...: the service and the function, as exported. */
-export type ServiceCallName = CallNames<'users', typeof userService> | CallNames<'projects', typeof projectService> | CallNames<'cams', typeof camService>;
-
-type CallNames<Prefix extends string, Service> = {
-  [Name in keyof Service & string]: Service[Name] extends (em: EntityManager, ...args: never[]) => Promise<unknown> ? `${Prefix}.${Name}` : never;
-}[keyof Service & string];
 
 /**
  * What each event of a service call carries. Never the arguments nor the result: both hold the caller's data
@@ -28,8 +18,8 @@ export interface ServiceCallContext {
   error?: unknown;
 }
 
-/** A service function: an async function, whatever its arguments. */
-export type ServiceCall = (...args: unknown[]) => Promise<unknown>;
+/** A service call: an async function, whatever its arguments. */
+type ServiceCall = (...args: unknown[]) => Promise<unknown>;
 
 const channel = tracingChannel<unknown, ServiceCallContext>(SERVICE_CALL_CHANNEL);
 
