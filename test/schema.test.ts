@@ -58,6 +58,8 @@ describe('the migrated schema', () => {
       { column: 'profile_points', type: 'jsonb', nullable: true, default: null },
       { column: 'version', type: 'integer', nullable: false, default: '1' },
       ...timestamps,
+      // The owner of the cam's project, added by a later migration.
+      { column: 'user_id', type: 'character varying(255)', nullable: false, default: null },
     ]);
   });
 
@@ -93,7 +95,7 @@ describe('the migrated schema', () => {
     await em.execute(`insert into users (id, email) values ('check_user', 'check@example.com')`);
     const [project] = await em.execute<{ id: number }[]>(`insert into projects (user_id, name) values ('check_user', 'p') returning id`);
     const insertCam = (camType: string) =>
-      em.execute(`insert into cams (project_id, name, cam_type, lift, duration) values (?, 'c', ?, 10, 250)`, [project!.id, camType]);
+      em.execute(`insert into cams (user_id, project_id, name, cam_type, lift, duration) values ('check_user', ?, 'c', ?, 10, 250)`, [project!.id, camType]);
     await expect(insertCam('rocker')).rejects.toMatchObject({ code: '23514' });
     await expect(insertCam('exhaust')).resolves.toBeDefined();
   });

@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction } from '../common/transaction.ts';
 import { createdInTransaction } from '../project/created-projects.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamRepository, CamValues } from './cam.repository.ts';
+import type { CamRepository } from './cam.repository.ts';
+import type { NewCam } from './new-cams.ts';
 import type { CamSummaryDto } from './cam.schemas.ts';
 
 /**
@@ -26,7 +27,7 @@ const BATCH_POINTS = 500_000;
  * connections, which cannot stream COPY) a multi-row INSERT per 1,000 cams, without the ownership check into a project
  * the transaction created itself. More than one statement runs in one transaction: the EntityManager's own, or a new one.
  */
-export async function writeCams(em: EntityManager, userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[] | undefined> {
+export async function writeCams(em: EntityManager, userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[] | undefined> {
   if (streamsCams(em, cams.length)) {
     return inTransaction(em, async (unit) => {
       const created = await repository(unit).copyIntoOwnedProject(userId, projectId, cams);
@@ -39,7 +40,7 @@ export async function writeCams(em: EntityManager, userId: string, projectId: nu
     const ownProject = createdInTransaction(unit, userId, projectId);
     for (const batch of batches) {
       const rows = ownProject
-        ? await repository(unit).insertManyIntoCreatedProject(projectId, batch)
+        ? await repository(unit).insertManyIntoCreatedProject(userId, projectId, batch)
         : await repository(unit).insertManyIntoOwnedProject(userId, projectId, batch);
       if (rows.length === 0) return undefined;
       created.push(...rows);
@@ -58,7 +59,7 @@ export function streamsCams(em: EntityManager, count: number): boolean {
 const repository = (em: EntityManager) => em.getRepository<Cam, CamRepository>(Cam);
 
 /** The cams in input order, cut into the batches that one INSERT each writes; one empty batch for none. */
-export function camBatches<Cam extends Pick<CamValues, 'profilePoints'>>(cams: readonly Cam[]): Cam[][] {
+export function camBatches<Cam extends Pick<NewCam, 'profilePoints'>>(cams: readonly Cam[]): Cam[][] {
   const batches: Cam[][] = [];
   let current: Cam[] = [];
   let points = 0;

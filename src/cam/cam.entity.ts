@@ -4,6 +4,7 @@ import { CAM_TYPES } from './cam-type.ts';
 import type { ProfilePoint } from './profile-points.ts';
 import { timestampProperties } from '../common/timestamps.ts';
 import { Project } from '../project/project.entity.ts';
+import { User } from '../user/user.entity.ts';
 
 export const CamSchema = defineEntity({
   name: 'EngineCamProCam',
@@ -17,6 +18,18 @@ export const CamSchema = defineEntity({
   properties: {
     id: p.integer().primary().autoincrement(),
     project: () => p.manyToOne(Project).fieldName('project_id').deleteRule('cascade'),
+    /**
+     * The owner of the cam's project, kept on the cam so that ownership is one column of the row: every statement
+     * finds a user's cams by it, row-level security compares it, and distributed PostgreSQL places the cam by it
+     * beside its project. Set from the project when a cam is created through the unit of work. No foreign key: the
+     * project's own key to its user already removes the cam with the user.
+     */
+    user: () =>
+      p
+        .manyToOne(User)
+        .fieldName('user_id')
+        .createForeignKeyConstraint(false)
+        .onCreate((cam) => cam.project.user),
     name: p.string().length(255),
     camType: p.enum(CAM_TYPES).columnType('varchar(50)'),
     lift: p.decimal('number').precision(5).scale(2),

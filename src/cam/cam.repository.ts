@@ -1,75 +1,19 @@
-import { expressionBuilder, sql, type Expression, type ExpressionBuilder, type RawBuilder } from 'kysely';
-import { float8, isoTimestamp, jsonArrayOr, jsonObject, selection } from '../common/sql-expressions.ts';
-import { Repository } from '../common/repository.ts';
-import { CopyIn, Statement, statementsByShape } from '../common/statement.ts';
-import { copyRow } from '../connection/copy-in.ts';
-import type { Tables } from '../common/tables.ts';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Tables } from '../entities.ts';
+import { ownedProject } from '../project/project.projections.ts';
+import { float8, isoTimestampInReturning, selection } from '../sql/expressions.ts';
+import { Repository } from '../sql/repository.ts';
+import { Statement, StatementVariants } from '../sql/statement.ts';
+import { copyCams, copyChunks } from './cam-copy.ts';
 import type { Cam } from './cam.entity.ts';
-import type { ProfilePoint } from './profile-points.ts';
+import { camColumns, camSummaryColumns } from './cam.projections.ts';
 import { LIFT_TOLERANCE, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
+import { NEW_CAM_COLUMNS, newCamParams, newCamRows, newCamsTable, profileJson, type NewCam, type NewCamParams } from './new-cams.ts';
 import { maxLiftOf } from './profile-analysis.ts';
-
-type Cams = ExpressionBuilder<Tables, 'cams'>;
-
-/**
- * A `CamSummaryDto` over `cams`. Columns are unqualified: every statement evaluates it where `cams` is the innermost
- * table in scope (the ownership check on `projects` is an `exists`, never a join).
- */
-export function camSummaryShape(eb: Cams) {
-  return {
-    id: eb.ref('id'),
-    projectId: eb.ref('project_id'),
-    name: eb.ref('name'),
-    camType: eb.ref('cam_type'),
-    lift: float8(eb.ref('lift')),
-    duration: eb.ref('duration'),
-    version: eb.ref('version'),
-    hasProfile: eb('profile_points', 'is not', null),
-    createdAt: isoTimestamp(eb.ref('created_at')),
-    updatedAt: isoTimestamp(eb.ref('updated_at')),
-  };
-}
-
-/** A whole cam row; the service adds the profile analysis. */
-const camShape = (eb: Cams) => ({ ...camSummaryShape(eb), profilePoints: eb.ref('profile_points') });
-
-/** The cams of a project as a JSON array of summaries, oldest first (`[]` when it has none). */
-export function camsOfProject(projectId: Expression<number>) {
-  return jsonArrayOr<CamSummaryDto>(
-    expressionBuilder<Tables>()
-      .selectFrom('cams')
-      .select((cams) => sql<CamSummaryDto[]>`json_agg(${jsonObject(camSummaryShape(cams))} order by ${cams.ref('id')})`.as('cams'))
-      .where('project_id', '=', projectId),
-  );
-}
-
-/** Cams are reached only through a project of the acting user: another user's cam is as absent as a missing one. */
-function ownedBy(eb: Cams, userId: Expression<string>) {
-  return eb.exists(
-    eb
-      .selectFrom('projects')
-      .select(sql.lit(1).as('owned'))
-      .whereRef('projects.id', '=', 'cams.project_id')
-      .where('projects.user_id', '=', userId),
-  );
-}
-
-/** The maximum lift of the stored profile, computed where the profile is. */
-function storedProfileLift(eb: Cams) {
-  return sql<number | null>`(select max((point->>'radius')::float8) - min((point->>'radius')::float8) from jsonb_array_elements(${eb.ref('cams.profile_points')}) point)`;
-}
+import type { ProfilePoint } from './profile-points.ts';
 
 /** A cam as stored; the service adds the figures derived from its profile. */
-export type CamRow = Omit<CamDto, 'profileAnalysis'>;
-
-/** What a cam is written with: a validated input. */
-export interface CamValues {
-  name: string;
-  camType: CamDto['camType'];
-  lift: number;
-  duration: number;
-  profilePoints?: ProfilePoint[] | null;
-}
+export type StoredCam = Omit<CamDto, 'profileAnalysis'>;
 
 export interface CamChanges {
   name?: string;
@@ -88,220 +32,231 @@ export interface CamListFilters {
   durationMax?: number;
 }
 
-const insertIntoOwnedProject = new Statement<
-  { userId: string; projectId: number; name: string; camType: string; lift: number; duration: number; profilePoints: string | null },
-  CamSummaryDto
->(({ db, param }) =>
-  db
-    .insertInto('cams')
-    .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
-    .expression(
-      db
-        .selectFrom('projects')
-        .select([
+/** What an update that wrote nothing is checked against: the stored version, lift and profile's maximum lift. */
+export type UpdateState = { version: number; lift: number; profileLift: number | null };
+
+/** The maximum lift of a cam's stored profile, computed where the profile is. */
+function storedProfileLift(eb: ExpressionBuilder<Tables, 'cams'>) {
+  return sql<number | null>`(select max((point->>'radius')::float8) - min((point->>'radius')::float8) from jsonb_array_elements(${eb.ref('cams.profile_points')}) point)`;
+}
+
+type Owned = { userId: string };
+type OwnedCam = Owned & { camId: number };
+type IntoProject = Owned & { projectId: number };
+
+/** One cam into a project of the user: none when the user has no such project. */
+const insertIntoOwnedProject = new Statement<IntoProject & NewCamParams, CamSummaryDto>(
+  ({ db, schema, param }) =>
+    db
+      .insertInto('cams')
+      .columns(NEW_CAM_COLUMNS)
+      .expression(
+        ownedProject(db, param('userId'), param('projectId')).select([
+          'projects.user_id',
           'projects.id',
           param('name').as('name'),
           param('camType').as('cam_type'),
           param('lift').as('lift'),
           param('duration').as('duration'),
           sql<string | null>`${param('profilePoints')}::jsonb`.as('profile_points'),
-        ])
-        .where('projects.id', '=', param('projectId'))
-        .where('projects.user_id', '=', param('userId')),
-    )
-    .returning((eb) => selection(camSummaryShape(eb))),
+        ]),
+      )
+      .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
   { createsRows: true },
 );
 
 /**
- * Many cams in one statement, compiled once per number of cams. The ownership check is one uncorrelated `exists`,
- * which PostgreSQL evaluates once, before any row (a one-time filter): no join and no sort, so the VALUES reach the
- * INSERT in the order given and take their serial ids in that order. A sort to keep that order, for a thousand cams,
- * was an external merge of 20 MB of parsed profiles on disk (`explain analyze`).
+ * Many cams into a project of the user, compiled once per number of cams: the project's row cross-joined with the
+ * VALUES. A cross join has no join condition, so PostgreSQL can only run it as a nested loop: the rows reach the
+ * INSERT in the order given, and take their serial ids in that order, without a sort.
  */
-const insertManyIntoOwnedProject = statementsByShape<number, { userId: string; projectId: number; cams: CamRowValues[] }, CamSummaryDto>(
-  String,
-  ({ db, param, item }, count) =>
+const insertManyIntoOwnedProject = new StatementVariants<number, IntoProject & { cams: NewCamParams[] }, CamSummaryDto>(
+  ({ db, schema, param, item }, count) =>
     db
       .insertInto('cams')
-      .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+      .columns(NEW_CAM_COLUMNS)
       .expression(
-        db
-          .selectFrom(camValues(item, 'cams', count))
-          .select([sql<number>`${param('projectId')}::int`.as('project_id'), 'input.name', 'input.camType', 'input.lift', 'input.duration', 'input.profilePoints'])
-          .where((eb) =>
-            eb.exists(eb.selectFrom('projects').select(sql.lit(1).as('owned')).where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId'))),
-          ),
+        ownedProject(db, param('userId'), param('projectId'))
+          .crossJoin(newCamsTable(item, 'cams', count))
+          .select(['projects.user_id', 'projects.id', 'new_cam.name', 'new_cam.camType', 'new_cam.lift', 'new_cam.duration', 'new_cam.profilePoints']),
       )
-      .returning((eb) => selection(camSummaryShape(eb))),
-  { createsRows: true, maxShapes: 8 },
+      .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
+  { createsRows: true, examples: [1, 2], maxVariants: 8 },
 );
 
 /**
  * Many cams into a project that the transaction created itself (`created-projects.ts`), compiled once per number of
- * cams: a plain multi-row INSERT, without the ownership check, so the rows take their ids in the order given.
+ * cams: plain multi-row VALUES, without the ownership check.
  */
-const insertManyIntoCreatedProject = statementsByShape<number, { projectId: number; cams: CamRowValues[] }, CamSummaryDto>(
-  String,
-  ({ db, param, item }, count) =>
+const insertManyIntoCreatedProject = new StatementVariants<number, IntoProject & { cams: NewCamParams[] }, CamSummaryDto>(
+  ({ db, schema, param, item }, count) =>
     db
       .insertInto('cams')
-      .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
-      .expression(sql`values ${sql.join(camRows(item, 'cams', count, param('projectId')))}`)
-      .returning((eb) => selection(camSummaryShape(eb))),
-  { createsRows: true, maxShapes: 8 },
+      .columns(NEW_CAM_COLUMNS)
+      .expression(sql`values ${sql.join(newCamRows(item, 'cams', count, [sql`${param('userId')}::varchar`, sql`${param('projectId')}::int`]))}`)
+      .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
+  { createsRows: true, examples: [1, 2], maxVariants: 8 },
 );
-
-/** The table and the serial column whose sequence hands out cam ids, checked against the entity-derived tables. */
-const CAMS = 'cams' satisfies keyof Tables;
-const CAM_ID = 'id' satisfies keyof Tables['cams'];
 
 /**
- * `count` new ids of cams, in ascending order, when the user owns the project; none otherwise. COPY returns nothing:
- * rows copied with ids taken first can be read back, in the order they were given.
+ * `count` new cam ids, in ascending order, when the user owns the project; none otherwise. COPY returns nothing: rows
+ * copied with ids taken first can be read back, in the order they were given. The ids come from a query that names no
+ * table but the sequence's (the ownership check is a subquery of the row count): distributed PostgreSQL runs it where
+ * the sequence is.
  */
-const reserveIdsInOwnedProject = new Statement<{ userId: string; projectId: number; count: number }, { id: number }>(({ db, schema, param }) =>
-  db
-    .selectFrom(sql`generate_series(1, ${param('count')}::int)`.as('slot'))
-    .select(sql<number>`nextval(pg_get_serial_sequence(${sql.lit(`"${schema}"."${CAMS}"`)}, ${sql.lit(CAM_ID)}))::int`.as('id'))
-    .where((eb) =>
-      eb.exists(eb.selectFrom('projects').select(sql.lit(1).as('owned')).where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId'))),
-    ),
-);
-/** The columns a COPY of cams fills, in the order of `copyRow()` fields; the others take their defaults. */
-const COPY_COLUMNS = ['id', 'project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'] as const satisfies ReadonlyArray<keyof Tables['cams']>;
-const copyCams = new CopyIn('cams', COPY_COLUMNS);
-/** Rows per chunk of COPY data: the server parses one while the next is encoded. */
-const COPY_CHUNK_ROWS = 100;
+const reserveIdsInOwnedProject = new Statement<IntoProject & { count: number }, { id: number }>(({ db, schema, param }) => {
+  const owned = ownedProject(db, param('userId'), param('projectId')).select(sql.lit(1).as('owned'));
+  return db
+    .selectFrom(sql`generate_series(1, case when exists (${owned}) then ${param('count')}::int else 0 end)`.as('slot'))
+    .select(sql<number>`nextval(pg_get_serial_sequence(${sql.lit(`"${schema}"."cams"`)}, 'id'))::int`.as('id'));
+});
 
-const findSummaries = new Statement<{ ids: number[] }, CamSummaryDto>(({ db, param }) =>
+/** Cams the user just copied, by id, oldest first. */
+const findSummaries = new Statement<Owned & { ids: number[] }, CamSummaryDto>(({ db, param }) =>
   db
     .selectFrom('cams')
-    .select((eb) => selection(camSummaryShape(eb)))
+    .select((eb) => selection(camSummaryColumns(eb)))
+    .where('cams.user_id', '=', param('userId'))
     .where((eb) => eb('cams.id', '=', eb.fn.any(sql<number[]>`${param('ids')}::int[]`)))
     .orderBy('cams.id'),
 );
 
-const findOwned = new Statement<{ userId: string; camId: number }, CamRow>(({ db, param }) =>
+const findOwned = new Statement<OwnedCam, StoredCam>(({ db, param }) =>
   db
     .selectFrom('cams')
-    .select((eb) => selection(camShape(eb)))
+    .select((eb) => selection(camColumns(eb)))
     .where('cams.id', '=', param('camId'))
-    .where((eb) => ownedBy(eb, param('userId'))),
+    .where('cams.user_id', '=', param('userId')),
 );
 
-type ListShape = { [Filter in keyof CamListFilters]-?: boolean };
-type ListParams = { userId: string; projectId: number; afterId: number; limit: number } & CamListFilters;
-const listInOwnedProject = statementsByShape<ListShape, ListParams, CamSummaryDto & { id: number | null }>(
-  (shape) => Object.values(shape).map(Number).join(''),
-  ({ db, param }, shape) =>
-    db
-      .selectFrom('projects')
+/**
+ * One page of a project's cams by id, with the project as the outer row: "no such project" (no row) and "no cams" (one
+ * row of nulls) are told apart in one statement. A filter left out is a null parameter, which the server's plan for
+ * the call's values drops.
+ */
+/** `filter` only when `value` is given: a null parameter makes it true, and the server's plan for the call drops it. */
+function unlessNull(value: Expression<unknown>, type: 'text' | 'numeric' | 'int', filter: Expression<SqlBool>) {
+  return sql<boolean>`(${value}::${sql.raw(type)} is null or ${filter})`;
+}
+
+type ListParams = IntoProject & { afterId: number; limit: number } & { [Filter in keyof CamListFilters]-?: CamListFilters[Filter] | null };
+const listInOwnedProject = new Statement<ListParams, CamSummaryDto & { id: number | null }>(
+  ({ db, param }) =>
+    ownedProject(db, param('userId'), param('projectId'))
       .leftJoinLateral(
-        (eb) => {
-          let page = eb
+        (eb) =>
+          eb
             .selectFrom('cams')
-            .select((cams) => selection(camSummaryShape(cams)))
-            .whereRef('cams.project_id', '=', 'projects.id')
-            .where('cams.id', '>', param('afterId'));
-          if (shape.camType) page = page.where('cams.cam_type', '=', param('camType'));
-          if (shape.liftMin) page = page.where('cams.lift', '>=', param('liftMin'));
-          if (shape.liftMax) page = page.where('cams.lift', '<=', param('liftMax'));
-          if (shape.durationMin) page = page.where('cams.duration', '>=', param('durationMin'));
-          if (shape.durationMax) page = page.where('cams.duration', '<=', param('durationMax'));
-          return page.orderBy('cams.id').limit(param('limit')).as('page');
-        },
+            .select((cams) => selection(camSummaryColumns(cams)))
+            .where('cams.user_id', '=', param('userId'))
+            .where('cams.project_id', '=', param('projectId'))
+            .where('cams.id', '>', param('afterId'))
+            .where((cams) => unlessNull(param('camType'), 'text', cams('cams.cam_type', '=', param('camType'))))
+            .where((cams) => unlessNull(param('liftMin'), 'numeric', cams('cams.lift', '>=', param('liftMin'))))
+            .where((cams) => unlessNull(param('liftMax'), 'numeric', cams('cams.lift', '<=', param('liftMax'))))
+            .where((cams) => unlessNull(param('durationMin'), 'int', cams('cams.duration', '>=', param('durationMin'))))
+            .where((cams) => unlessNull(param('durationMax'), 'int', cams('cams.duration', '<=', param('durationMax'))))
+            .orderBy('cams.id')
+            .limit(param('limit'))
+            .as('page'),
         (join) => join.onTrue(),
       )
-      .selectAll('page')
-      .where('projects.id', '=', param('projectId'))
-      .where('projects.user_id', '=', param('userId')),
+      .selectAll('page'),
 );
 
-type UpdateShape = { [Change in keyof CamChanges]-?: boolean } & {
-  expectedVersion: boolean;
-  /** A new profile without a new lift: the stored lift must match it. */
-  profileAgainstStoredLift: boolean;
+type UpdateParams = OwnedCam & {
+  name: string | null;
+  camType: string | null;
+  lift: number | null;
+  duration: number | null;
+  setProfile: boolean;
+  profilePoints: string | null;
+  expectedVersion: number | null;
+  /** A new profile without a new lift: its maximum lift, which the stored lift must match. */
+  newProfileLift: number | null;
   /** A new lift without a new profile: the stored profile, if any, must match it. */
-  liftAgainstStoredProfile: boolean;
+  newLift: number | null;
 };
-type UpdateParams = Omit<CamChanges, 'profilePoints'> & {
-  userId: string;
-  camId: number;
-  profilePoints?: string | null;
-  expectedVersion?: number;
-  profileLift?: number;
-};
+
 /**
  * Applies the changes in one statement, only if the cam is the user's, is at the expected version (when given), and
- * its lift and profile still agree where the changes touch only one of them. The statement names only what changes
- * and what must be checked, so the common edit is as small as a hand-written one.
+ * its lift and profile still agree where the changes touch only one of them. A field left out is a null parameter that
+ * keeps the stored value. Variants: whether the changes set the profile, which is then not read back (the caller has it).
  */
-const updateOwned = statementsByShape<UpdateShape, UpdateParams, CamSummaryDto & Partial<CamRow>>(
-  (shape) => Object.values(shape).map(Number).join(''),
-  ({ db, param }, shape) =>
+const updateOwned = new StatementVariants<boolean, UpdateParams, CamSummaryDto & Partial<StoredCam>>(
+  ({ db, schema, param }, setsProfile) =>
     db
       .updateTable('cams')
       .set((eb) => ({
+        name: sql`coalesce(${param('name')}, ${eb.ref('cams.name')})`,
+        cam_type: sql`coalesce(${param('camType')}, ${eb.ref('cams.cam_type')})`,
+        lift: sql`coalesce(${param('lift')}, ${eb.ref('cams.lift')})`,
+        duration: sql`coalesce(${param('duration')}, ${eb.ref('cams.duration')})`,
+        profile_points: sql`case when ${param('setProfile')} then ${param('profilePoints')}::jsonb else ${eb.ref('cams.profile_points')} end`,
         version: eb('cams.version', '+', 1),
         updated_at: sql<Date>`now()`,
-        ...(shape.name && { name: param('name') }),
-        ...(shape.camType && { cam_type: param('camType') }),
-        ...(shape.lift && { lift: param('lift') }),
-        ...(shape.duration && { duration: param('duration') }),
-        ...(shape.profilePoints && { profile_points: sql<ProfilePoint[] | null>`${param('profilePoints')}::jsonb` }),
       }))
       .where('cams.id', '=', param('camId'))
-      .where((eb) => ownedBy(eb, param('userId')))
-      .$if(shape.expectedVersion, (query) => query.where('cams.version', '=', param('expectedVersion')))
-      .$if(shape.profileAgainstStoredLift, (query) =>
-        query.where((eb) => sql<boolean>`abs(${float8(eb.ref('cams.lift'))} - ${param('profileLift')}) <= ${LIFT_TOLERANCE}`),
+      .where('cams.user_id', '=', param('userId'))
+      .where((eb) => sql<boolean>`(${param('expectedVersion')}::int is null or ${eb.ref('cams.version')} = ${param('expectedVersion')})`)
+      .where((eb) => sql<boolean>`(${param('newProfileLift')}::float8 is null or abs(${float8(eb.ref('cams.lift'))} - ${param('newProfileLift')}) <= ${LIFT_TOLERANCE})`)
+      .where(
+        (eb) =>
+          sql<boolean>`(${param('newLift')}::float8 is null or ${eb.ref('cams.profile_points')} is null or abs(${storedProfileLift(eb)} - ${param('newLift')}) <= ${LIFT_TOLERANCE})`,
       )
-      .$if(shape.liftAgainstStoredProfile, (query) =>
-        query.where((eb) =>
-          eb.or([eb('cams.profile_points', 'is', null), sql<boolean>`abs(${storedProfileLift(eb)} - ${param('lift')}) <= ${LIFT_TOLERANCE}`]),
-        ),
-      )
-      // A profile the changes set is not read back: the caller has it.
-      .returning((eb) => selection(shape.profilePoints ? camSummaryShape(eb) : camShape(eb))),
+      .returning((eb) => selection(setsProfile ? camSummaryColumns(eb, isoTimestampInReturning(schema)) : camColumns(eb, isoTimestampInReturning(schema)))),
+  { examples: [false, true] },
 );
 
-export type UpdateState = { version: number; lift: number; profileLift: number | null };
-const findUpdateState = new Statement<{ userId: string; camId: number }, UpdateState>(({ db, param }) =>
+const findUpdateState = new Statement<OwnedCam, UpdateState>(({ db, param }) =>
   db
     .selectFrom('cams')
     .select((eb) => ['cams.version', float8(eb.ref('cams.lift')).as('lift'), storedProfileLift(eb).as('profileLift')])
     .where('cams.id', '=', param('camId'))
-    .where((eb) => ownedBy(eb, param('userId'))),
+    .where('cams.user_id', '=', param('userId')),
 );
 
-const deleteOwned = new Statement<{ userId: string; camId: number }, { id: number }>(({ db, param }) =>
-  db
-    .deleteFrom('cams')
-    .where('cams.id', '=', param('camId'))
-    .where((eb) => ownedBy(eb, param('userId')))
-    .returning('cams.id'),
+const deleteOwned = new Statement<OwnedCam, { id: number }>(({ db, param }) =>
+  db.deleteFrom('cams').where('cams.id', '=', param('camId')).where('cams.user_id', '=', param('userId')).returning('cams.id'),
 );
 
-/** Every statement on `cams`. Each method is one statement and returns DTO rows, never entities. */
+/** Every statement of `CamRepository`, by name: `npm run sql:generate` writes their SQL to `cam.repository.sql`. */
+export const CAM_STATEMENTS = {
+  insertIntoOwnedProject,
+  insertManyIntoOwnedProject,
+  insertManyIntoCreatedProject,
+  reserveIdsInOwnedProject,
+  copyCams,
+  findSummaries,
+  findOwned,
+  listInOwnedProject,
+  updateOwned,
+  findUpdateState,
+  deleteOwned,
+};
+
+/**
+ * The statements on `cams`. Each method runs one statement and returns DTO rows, never entities; `copyIntoOwnedProject`
+ * runs three, in the caller's transaction.
+ */
 export class CamRepository extends Repository<Cam> {
   /** Inserts into a project of the user; `undefined` when the user has no such project. */
-  async insertIntoOwnedProject(userId: string, projectId: number, cam: CamValues): Promise<CamRow | undefined> {
-    const [row] = await this.run(insertIntoOwnedProject, { userId, projectId, ...cam, profilePoints: jsonOrNull(cam.profilePoints) });
+  async insertIntoOwnedProject(userId: string, projectId: number, cam: NewCam): Promise<StoredCam | undefined> {
+    const [row] = await this.run(insertIntoOwnedProject, { userId, projectId, ...newCamParams(cam) });
     // The stored profile is the caller's: sending it back would only cost a round of JSON both ways.
     return row && { ...row, profilePoints: cam.profilePoints ?? null };
   }
 
   /** Inserts many cams in one statement, in input order; none when the user has no such project. */
-  async insertManyIntoOwnedProject(userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
-    const rows = await this.run(insertManyIntoOwnedProject(cams.length), { userId, projectId, cams: cams.map(camRow) });
+  async insertManyIntoOwnedProject(userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[]> {
+    const rows = await this.run(insertManyIntoOwnedProject.of(cams.length), { userId, projectId, cams: cams.map(newCamParams) });
     // SQL promises no order of RETURNING rows; ids do follow the input.
     return rows.sort((a, b) => a.id - b.id);
   }
 
   /** Inserts many cams in one statement, in input order, into a project this transaction created (no ownership check). */
-  async insertManyIntoCreatedProject(projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
-    const rows = await this.run(insertManyIntoCreatedProject(cams.length), { projectId, cams: cams.map(camRow) });
+  async insertManyIntoCreatedProject(userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[]> {
+    const rows = await this.run(insertManyIntoCreatedProject.of(cams.length), { userId, projectId, cams: cams.map(newCamParams) });
     return rows.sort((a, b) => a.id - b.id);
   }
 
@@ -309,64 +264,46 @@ export class CamRepository extends Repository<Cam> {
    * Copies many cams into a project of the user in one COPY, in input order, and reads their summaries back; none when
    * the user has no such project. Three statements: run it inside a transaction, and only where `canCopy()`.
    */
-  async copyIntoOwnedProject(userId: string, projectId: number, cams: readonly CamValues[]): Promise<CamSummaryDto[]> {
+  async copyIntoOwnedProject(userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[]> {
     const ids = (await this.run(reserveIdsInOwnedProject, { userId, projectId, count: cams.length })).map((row) => row.id).sort((a, b) => a - b);
     if (ids.length === 0) return [];
-    await this.copyIn(copyCams, copyChunks(ids, projectId, cams));
-    return this.run(findSummaries, { ids });
+    await this.copyIn(copyCams, copyChunks(ids, userId, projectId, cams));
+    return this.run(findSummaries, { userId, ids });
   }
 
-  async findOwned(userId: string, camId: number): Promise<CamRow | undefined> {
+  async findOwned(userId: string, camId: number): Promise<StoredCam | undefined> {
     const [row] = await this.run(findOwned, { userId, camId });
     return row;
   }
 
-  /**
-   * One page of a project's cams by id, or `undefined` when the user has no such project. The project is the outer
-   * row, so "no project" (no row) and "no cams" (one row of nulls) are told apart in one statement.
-   */
-  async listInOwnedProject(
-    userId: string,
-    projectId: number,
-    filters: CamListFilters,
-    limit: number,
-    afterId: number,
-  ): Promise<CamSummaryDto[] | undefined> {
-    const shape = {
-      camType: filters.camType !== undefined,
-      liftMin: filters.liftMin !== undefined,
-      liftMax: filters.liftMax !== undefined,
-      durationMin: filters.durationMin !== undefined,
-      durationMax: filters.durationMax !== undefined,
-    };
-    const rows = await this.run(listInOwnedProject(shape), { userId, projectId, afterId, limit, ...filters });
+  /** One page of a project's cams by id, or `undefined` when the user has no such project. */
+  async listInOwnedProject(userId: string, projectId: number, filters: CamListFilters, limit: number, afterId: number): Promise<CamSummaryDto[] | undefined> {
+    const { camType = null, liftMin = null, liftMax = null, durationMin = null, durationMax = null } = filters;
+    const rows = await this.run(listInOwnedProject, { userId, projectId, afterId, limit, camType, liftMin, liftMax, durationMin, durationMax });
     return rows.length === 0 ? undefined : rows.filter((row) => row.id !== null);
   }
 
   /** The changed cam, or `undefined` when nothing was written: `findUpdateState` then tells why. */
-  async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<CamRow | undefined> {
-    const shape: UpdateShape = {
-      name: changes.name !== undefined,
-      camType: changes.camType !== undefined,
-      lift: changes.lift !== undefined,
-      duration: changes.duration !== undefined,
-      profilePoints: changes.profilePoints !== undefined,
-      expectedVersion: expectedVersion !== undefined,
-      profileAgainstStoredLift: Boolean(changes.profilePoints) && changes.lift === undefined,
-      liftAgainstStoredProfile: changes.lift !== undefined && changes.profilePoints === undefined,
-    };
-    const [row] = await this.run(updateOwned(shape), {
-      ...changes,
+  async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<StoredCam | undefined> {
+    const { name = null, camType = null, lift = null, duration = null, profilePoints } = changes;
+    const setsProfile = profilePoints !== undefined;
+    const [row] = await this.run(updateOwned.of(setsProfile), {
       userId,
       camId,
-      expectedVersion,
-      profilePoints: jsonOrNull(changes.profilePoints),
-      profileLift: changes.profilePoints ? maxLiftOf(changes.profilePoints) : undefined,
+      name,
+      camType,
+      lift,
+      duration,
+      setProfile: setsProfile,
+      profilePoints: profileJson(profilePoints),
+      expectedVersion: expectedVersion ?? null,
+      newProfileLift: profilePoints && lift === null ? maxLiftOf(profilePoints) : null,
+      newLift: lift !== null && !setsProfile ? lift : null,
     });
-    return row && (shape.profilePoints ? { ...row, profilePoints: changes.profilePoints ?? null } : (row as CamRow));
+    return row && (setsProfile ? { ...row, profilePoints: profilePoints ?? null } : (row as StoredCam));
   }
 
-  /** What an update is checked against: the stored version, lift and profile lift, or `undefined` if not the user's. */
+  /** What an update is checked against, or `undefined` if the cam is not the user's. */
   async findUpdateState(userId: string, camId: number): Promise<UpdateState | undefined> {
     const [row] = await this.run(findUpdateState, { userId, camId });
     return row;
@@ -376,55 +313,4 @@ export class CamRepository extends Repository<Cam> {
     const deleted = await this.run(deleteOwned, { userId, camId });
     return deleted.length > 0;
   }
-}
-
-/** A validated cam as bound to a statement: its profile as JSON text, which PostgreSQL parses into jsonb. */
-export type CamRowValues = Omit<CamValues, 'profilePoints'> & { profilePoints: string | null };
-
-export function camRow(cam: CamValues): CamRowValues {
-  return { ...cam, profilePoints: jsonOrNull(cam.profilePoints) };
-}
-
-type Input = { name: string; camType: CamValues['camType']; lift: number; duration: number; profilePoints: ProfilePoint[] | null };
-const INPUT_COLUMNS = ['name', 'camType', 'lift', 'duration', 'profilePoints'] as const satisfies ReadonlyArray<keyof Input>;
-
-/** How a statement binds the fields of the cams in the list `list` of its parameters: `StatementBuilder#item`. */
-type CamItem<List extends string> = (list: List, index: number, field: keyof CamRowValues & string) => RawBuilder<unknown>;
-
-/**
- * `count` cams of the parameter list `list` as a table `input` of multi-row VALUES (five parameters per cam: ten
- * thousand cams stay under the 65,535-parameter limit). Each profile is its own jsonb parameter, which PostgreSQL
- * parses faster than one array of all of them.
- */
-export function camValues<List extends string>(item: CamItem<List>, list: List, count: number) {
-  // No cams: one row of nulls that no row passes, since `values` cannot be empty.
-  const rows = count > 0 ? camRows(item, list, count) : [sql`(null::text, null::text, null::numeric, null::int, null::jsonb)`];
-  const table = sql<Input>`(values ${sql.join(rows)}${count > 0 ? sql`` : sql` limit 0`})`;
-  return table.as<'input'>(sql`input(${sql.join(INPUT_COLUMNS.map((column) => sql.ref(column)))})`);
-}
-
-/** A VALUES row `(name, camType, lift, duration, profilePoints)` per cam of the list `list`, led by `first` when given. */
-function camRows<List extends string>(item: CamItem<List>, list: List, count: number, first?: Expression<number>) {
-  const lead = first ? sql`${first}::int, ` : sql``;
-  return Array.from(
-    { length: count },
-    (_, index) =>
-      sql`(${lead}${item(list, index, 'name')}::text, ${item(list, index, 'camType')}::text, ${item(list, index, 'lift')}::numeric, ${item(list, index, 'duration')}::int, ${item(list, index, 'profilePoints')}::jsonb)`,
-  );
-}
-
-/** The cams as rows of COPY's text format, a chunk of `COPY_CHUNK_ROWS` at a time, made as the stream asks for them. */
-function* copyChunks(ids: readonly number[], projectId: number, cams: readonly CamValues[]): Generator<string> {
-  for (let start = 0; start < cams.length; start += COPY_CHUNK_ROWS) {
-    let chunk = '';
-    for (let index = start; index < Math.min(start + COPY_CHUNK_ROWS, cams.length); index++) {
-      const { name, camType, lift, duration, profilePoints } = cams[index]!;
-      chunk += copyRow([ids[index]!, projectId, name, camType, lift, duration, jsonOrNull(profilePoints)]);
-    }
-    yield chunk;
-  }
-}
-
-export function jsonOrNull(points: ProfilePoint[] | null | undefined): string | null {
-  return points ? JSON.stringify(points) : null;
 }

@@ -7,7 +7,7 @@ import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Project } from '../project/project.entity.ts';
 import { writeCams } from './cam-writes.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamRepository, CamRow, UpdateState } from './cam.repository.ts';
+import type { CamRepository, StoredCam, UpdateState } from './cam.repository.ts';
 import {
   camInputSchema,
   camListOptionsSchema,
@@ -39,7 +39,7 @@ export async function create(em: EntityManager, userId: string, projectId: numbe
   const cam = parseInput(camInputSchema, input);
   await flushPending(em, TOUCHED);
   const row = (await repository(em).insertIntoOwnedProject(owner, project, cam)) ?? notFound('Project', project);
-  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, () => [camData(row, row.profilePoints)]);
+  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, () => [{ ...camData(row, row.profilePoints), user: owner }]);
   return withAnalysis(row);
 }
 
@@ -49,7 +49,7 @@ export async function createMany(em: EntityManager, userId: string, projectId: n
   const cams = parseInput(camInputsSchema, inputs);
   await flushPending(em, TOUCHED);
   const created = (await writeCams(em, owner, project, cams)) ?? notFound('Project', project);
-  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, () => created.map((row, index) => camData(row, cams[index]!.profilePoints ?? null)));
+  addToLoadedCollection(em, Project, project, (owned) => owned.cams, Cam, () => created.map((row, index) => ({ ...camData(row, cams[index]!.profilePoints ?? null), user: owner })));
   return created;
 }
 
@@ -130,7 +130,7 @@ async function remove(em: EntityManager, userId: string, camId: number): Promise
 export { remove as delete };
 
 /** The figures derived from the profile travel with every whole cam. */
-export function withAnalysis(row: CamRow): CamDto {
+function withAnalysis(row: StoredCam): CamDto {
   const dto = row as CamDto;
   dto.profileAnalysis = row.profilePoints ? analyzeProfile(row.profilePoints) : null;
   return dto;
@@ -138,7 +138,7 @@ export function withAnalysis(row: CamRow): CamDto {
 
 
 /** The entity data of a cam row; its profile only when the caller has it. */
-function camData(row: CamSummaryDto, profilePoints?: CamRow['profilePoints']) {
+function camData(row: CamSummaryDto, profilePoints?: StoredCam['profilePoints']) {
   const { id, projectId, name, camType, lift, duration, version, createdAt, updatedAt } = row;
   const data = { id, project: projectId, name, camType, lift, duration, version, createdAt: new Date(createdAt), updatedAt: new Date(updatedAt) };
   return profilePoints === undefined ? data : { ...data, profilePoints };

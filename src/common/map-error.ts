@@ -1,4 +1,4 @@
-import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../connection/pooled-client.ts';
+import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from './fault-codes.ts';
 import { ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type ConnectionFault, type EntityName } from './errors.ts';
 
 /**

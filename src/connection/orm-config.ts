@@ -47,8 +47,9 @@ export function createOrmConfig(options: ConnectOptions = {}, connections = new 
     debug: resolved.debug ? ['query'] : false,
     logger: (message) => log(message),
     colors: false,
-    // Our migration history is not an entity: keep the schema diff (drift checks, generated migrations) off it.
-    schemaGenerator: { skipTables: [MIGRATIONS_TABLE] },
+    // Our migration history is not an entity, and our function (`enginecampro_iso_timestamp`) is no MikroORM routine:
+    // keep the schema diff (drift checks, generated migrations) off both.
+    schemaGenerator: { skipTables: [MIGRATIONS_TABLE], ignoreRoutines: true },
   });
 }
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../common/fault-codes.ts';
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
 
 /** What the pool's connections enforce; every value is validated by `connect()` first. */
@@ -7,13 +8,6 @@ export interface ConnectionLimits {
   statementTimeoutMillis: number;
   idleInTransactionTimeoutMillis: number;
 }
-
-/** `code` of the error a statement fails with when its answer does not come within `statementTimeoutMillis`. */
-export const STATEMENT_DEADLINE_PASSED = 'ENGINECAMPRO_STATEMENT_DEADLINE';
-/** `code` of the error a connection fails with once the `Database` that owns it is closed. */
-export const HANDLE_CLOSED = 'ENGINECAMPRO_HANDLE_CLOSED';
-/** `code` of the error of a statement still running when its connection was closed with the handle. */
-export const CUT_BY_CLOSE = 'ENGINECAMPRO_CUT_BY_CLOSE';
 
 // What Kysely sends to open a transaction, with or without an isolation level or access mode, and to end one.
 const TRANSACTION_START = /^(begin|start transaction)\b[^;]*$/i;

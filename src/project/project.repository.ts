@@ -1,33 +1,15 @@
-import { expressionBuilder, sql, type ExpressionBuilder } from 'kysely';
-import { camRow, camsOfProject, camSummaryShape, camValues, type CamRowValues } from '../cam/cam.repository.ts';
+import { expressionBuilder, sql } from 'kysely';
+import { camSummaryColumns, camsOfProject } from '../cam/cam.projections.ts';
 import type { CamSummaryDto } from '../cam/cam.schemas.ts';
+import { NEW_CAM_COLUMNS, newCamParams, newCamsTable, type NewCamParams } from '../cam/new-cams.ts';
 import type { CursorPosition } from '../common/pagination.ts';
-import { float8, isoTimestamp, jsonArrayOr, selection } from '../common/sql-expressions.ts';
-import { Repository } from '../common/repository.ts';
-import { Statement, statementsByShape } from '../common/statement.ts';
-import type { Tables } from '../common/tables.ts';
+import type { Tables } from '../entities.ts';
+import { float8, isoTimestampInReturning, jsonArrayOr, selection } from '../sql/expressions.ts';
+import { Repository } from '../sql/repository.ts';
+import { Statement, StatementVariants } from '../sql/statement.ts';
 import type { Project } from './project.entity.ts';
-import type { ProjectDocument, ProjectDto, ProjectWithCamsDto, PROJECT_ORDERINGS } from './project.schemas.ts';
-
-/**
- * A `ProjectDto` over `projects`. Columns are unqualified: every statement evaluates it where `projects` (the table,
- * or a page of its rows under that name) is the innermost table in scope.
- */
-export function projectShape(eb: ExpressionBuilder<Tables, 'projects'>) {
-  return {
-    id: eb.ref('id'),
-    userId: eb.ref('user_id'),
-    name: eb.ref('name'),
-    description: eb.ref('description'),
-    createdAt: isoTimestamp(eb.ref('created_at')),
-    updatedAt: isoTimestamp(eb.ref('updated_at')),
-  };
-}
-
-/** A project with the summaries of its cams, over the table `projects`. */
-export function projectWithCamsShape(eb: ExpressionBuilder<Tables, 'projects'>) {
-  return { ...projectShape(eb), cams: camsOfProject(eb.ref('projects.id')) };
-}
+import { ownedProject, projectColumns, projectWithCamsColumns } from './project.projections.ts';
+import { PROJECT_ORDERINGS, type ProjectDocument, type ProjectDto, type ProjectWithCamsDto } from './project.schemas.ts';
 
 export interface ProjectListQuery {
   orderBy: (typeof PROJECT_ORDERINGS)[number];
@@ -47,162 +29,168 @@ const SORT_COLUMNS = { createdAt: 'created_at', updatedAt: 'updated_at', name: '
   keyof Tables['projects']
 >;
 
-const insertProject = new Statement<{ userId: string; name: string; description: string | null }, ProjectDto>(({ db, param }) =>
-  db
-    .insertInto('projects')
-    .values({ user_id: param('userId'), name: param('name'), description: param('description') })
-    .returning((eb) => selection(projectShape(eb))),
+type Owned = { userId: string };
+type OwnedProject = Owned & { projectId: number };
+
+const insertProject = new Statement<Owned & { name: string; description: string | null }, ProjectDto>(
+  ({ db, schema, param }) =>
+    db
+      .insertInto('projects')
+      .values({ user_id: param('userId'), name: param('name'), description: param('description') })
+      .returning((eb) => selection(projectColumns(eb, isoTimestampInReturning(schema)))),
   { createsRows: true },
 );
 
-const findOwned = statementsByShape<boolean, { userId: string; projectId: number }, ProjectDto | ProjectWithCamsDto>(String, ({ db, param }, withCams) =>
-  db
-    .selectFrom('projects')
-    .select((eb) => selection(withCams ? projectWithCamsShape(eb) : projectShape(eb)))
-    .where('projects.id', '=', param('projectId'))
-    .where('projects.user_id', '=', param('userId')),
+/** Variants: with or without the summaries of the project's cams. */
+const findOwned = new StatementVariants<boolean, OwnedProject, ProjectDto | ProjectWithCamsDto>(
+  ({ db, param }, withCams) =>
+    ownedProject(db, param('userId'), param('projectId')).select((eb) =>
+      selection(withCams ? projectWithCamsColumns(eb, param('userId'), param('projectId')) : projectColumns(eb)),
+    ),
+  { examples: [false, true] },
 );
 
-type ListShape = Pick<ProjectListQuery, 'orderBy' | 'direction' | 'withCams'> & { search: boolean; after: boolean };
+type ListVariant = Pick<ProjectListQuery, 'orderBy' | 'direction' | 'withCams'> & { after: boolean };
+type ListParams = Owned & { limit: number; search: string | null; afterKey: string | number | null; afterId: number | null };
 /**
  * One page by keyset: rows after the cursor in (sort key, id) order, so inserts elsewhere never shift a page. The
  * page is cut in a subquery before its DTOs are built: PostgreSQL computes a select list below the sort, and would
  * otherwise format every project of the user to keep fifty. The page keeps the name `projects`, so the DTO reads its
- * columns as it reads the table's; the cams of each row are found by `pageId`, a name no table has.
+ * columns as it reads the table's; the cams of each row are found by `pageId`, a name no table has. A search left out
+ * is a null parameter, which the server's plan for the call's values drops. Variants: the ordering, with or without
+ * cams, from the start or after a cursor.
  */
-const listOwned = statementsByShape<ListShape, { userId: string; limit: number; search?: string; afterKey?: string | number; afterId?: number }, ProjectDto | ProjectWithCamsDto>(
-  (shape) => Object.values(shape).join(':'),
-  ({ db, param }, shape) => {
-    const column = SORT_COLUMNS[shape.orderBy];
+const listOwned = new StatementVariants<ListVariant, ListParams, ProjectDto | ProjectWithCamsDto>(
+  ({ db, param }, variant) => {
+    const column = SORT_COLUMNS[variant.orderBy];
     const page = db
       .selectFrom('projects')
       .selectAll('projects')
       .select('projects.id as pageId')
       .where('projects.user_id', '=', param('userId'))
-      .$if(shape.search, (query) => query.where('projects.name', 'ilike', param('search')))
-      .$if(shape.after, (query) =>
+      .where(sql<boolean>`(${param('search')}::text is null or projects.name ilike ${param('search')})`)
+      .$if(variant.after, (query) =>
         query.where((eb) =>
-          sql<boolean>`(${eb.ref(`projects.${column}`)}, ${eb.ref('projects.id')}) ${sql.raw(shape.direction === 'asc' ? '>' : '<')} (${param('afterKey')}, ${param('afterId')})`,
+          sql<boolean>`(${eb.ref(`projects.${column}`)}, ${eb.ref('projects.id')}) ${sql.raw(variant.direction === 'asc' ? '>' : '<')} (${param('afterKey')}, ${param('afterId')})`,
         ),
       )
-      .orderBy(`projects.${column}`, shape.direction)
-      .orderBy('projects.id', shape.direction)
+      .orderBy(`projects.${column}`, variant.direction)
+      .orderBy('projects.id', variant.direction)
       .limit(param('limit'));
     return db
       .selectFrom(page.as('projects'))
       .select((eb) => {
         // The page has the table's columns under the table's name: the DTO is built as over the table.
-        const project = projectShape(expressionBuilder<Tables, 'projects'>());
-        return selection(shape.withCams ? { ...project, cams: camsOfProject(eb.ref('pageId')) } : project);
+        const project = projectColumns(expressionBuilder<Tables, 'projects'>());
+        return selection(variant.withCams ? { ...project, cams: camsOfProject(param('userId'), eb.ref('pageId')) } : project);
       })
-      .orderBy(column, shape.direction)
-      .orderBy('id', shape.direction);
+      .orderBy(column, variant.direction)
+      .orderBy('id', variant.direction);
+  },
+  {
+    examples: PROJECT_ORDERINGS.flatMap((orderBy) =>
+      (['asc', 'desc'] as const).flatMap((direction) => [false, true].flatMap((withCams) => [false, true].map((after) => ({ orderBy, direction, withCams, after })))),
+    ),
   },
 );
 
-type Patch = { userId: string; projectId: number; name?: string; description?: string | null };
-/** `description: undefined` keeps it, `null` clears it: the patch's shape says which columns it sets. */
-const updateOwned = statementsByShape<{ name: boolean; description: boolean }, Patch, ProjectDto>(
-  (shape) => `${shape.name}:${shape.description}`,
-  ({ db, param }, shape) =>
-    db
-      .updateTable('projects')
-      .set({
-        ...(shape.name && { name: param('name') }),
-        ...(shape.description && { description: param('description') }),
-        updated_at: sql<Date>`now()`,
-      })
-      .where('projects.id', '=', param('projectId'))
-      .where('projects.user_id', '=', param('userId'))
-      .returning((eb) => selection(projectShape(eb))),
-);
-
-const deleteOwned = new Statement<{ userId: string; projectId: number }, { id: number }>(({ db, param }) =>
+/** A field left out is a null parameter that keeps the stored value; `setDescription` tells a cleared description from a kept one. */
+const updateOwned = new Statement<OwnedProject & { name: string | null; setDescription: boolean; description: string | null }, ProjectDto>(({ db, schema, param }) =>
   db
-    .deleteFrom('projects')
+    .updateTable('projects')
+    .set((eb) => ({
+      name: sql`coalesce(${param('name')}, ${eb.ref('projects.name')})`,
+      description: sql`case when ${param('setDescription')} then ${param('description')} else ${eb.ref('projects.description')} end`,
+      updated_at: sql<Date>`now()`,
+    }))
     .where('projects.id', '=', param('projectId'))
     .where('projects.user_id', '=', param('userId'))
-    .returning('projects.id'),
+    .returning((eb) => selection(projectColumns(eb, isoTimestampInReturning(schema)))),
+);
+
+/** Its cams go with it (ON DELETE CASCADE). */
+const deleteOwned = new Statement<OwnedProject, { id: number }>(({ db, param }) =>
+  db.deleteFrom('projects').where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId')).returning('projects.id'),
 );
 
 /** The summaries of the cams a statement wrote (the CTE `written`), oldest first. */
 function writtenCams() {
   return jsonArrayOr<CamSummaryDto>(
     expressionBuilder<{ written: CamSummaryDto }>()
-      .selectFrom('written').select((written) => sql<CamSummaryDto[]>`json_agg(written order by ${written.ref('written.id')})`.as('cams')),
+      .selectFrom('written')
+      .select((written) => sql<CamSummaryDto[]>`json_agg(written order by ${written.ref('written.id')})`.as('cams')),
   );
 }
 
 /** Copies the project and all its cams in one statement (data-modifying CTEs): atomic without a transaction. */
-const duplicateOwned = new Statement<{ userId: string; projectId: number; name: string | null }, ProjectWithCamsDto>(({ db, param }) =>
-  db
-    .with('source', (db) =>
-      db.selectFrom('projects').selectAll().where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId')),
-    )
-    .with('copy', (db) =>
-      db
-        .insertInto('projects')
-        .columns(['user_id', 'name', 'description'])
-        .expression(
-          db
-            .selectFrom('source')
-            .select((eb) => [
-              'source.user_id',
-              sql<string>`coalesce(${param('name')}, left(${eb.ref('source.name')} || ' (copy)', 255))`.as('name'),
-              'source.description',
-            ]),
-        )
-        .returning((eb) => selection(projectShape(eb))),
-    )
-    .with('written', (db) =>
-      db
-        .insertInto('cams')
-        .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
-        .expression(
-          db
-            .selectFrom(['copy', 'source', 'cams'])
-            .select(['copy.id', 'cams.name', 'cams.cam_type', 'cams.lift', 'cams.duration', 'cams.profile_points'])
-            .whereRef('cams.project_id', '=', 'source.id')
-            .orderBy('cams.id'),
-        )
-        .returning((eb) => selection(camSummaryShape(eb))),
-    )
-    .selectFrom('copy')
-    .selectAll('copy')
-    .select(writtenCams().as('cams')),
+const duplicateOwned = new Statement<OwnedProject & { name: string | null }, ProjectWithCamsDto>(
+  ({ db, schema, param }) =>
+    db
+      .with('source', () => ownedProject(db, param('userId'), param('projectId')).selectAll('projects'))
+      .with('copy', (db) =>
+        db
+          .insertInto('projects')
+          .columns(['user_id', 'name', 'description'])
+          .expression(
+            db
+              .selectFrom('source')
+              .select((eb) => [
+                'source.user_id',
+                sql<string>`coalesce(${param('name')}, left(${eb.ref('source.name')} || ' (copy)', 255))`.as('name'),
+                'source.description',
+              ]),
+          )
+          .returning((eb) => selection(projectColumns(eb, isoTimestampInReturning(schema)))),
+      )
+      .with('written', (db) =>
+        db
+          .insertInto('cams')
+          .columns(NEW_CAM_COLUMNS)
+          .expression(
+            db
+              .selectFrom(['copy', 'source', 'cams'])
+              .select(['copy.userId', 'copy.id', 'cams.name', 'cams.cam_type', 'cams.lift', 'cams.duration', 'cams.profile_points'])
+              .where('cams.user_id', '=', param('userId'))
+              .whereRef('cams.project_id', '=', 'source.id')
+              .orderBy('cams.id'),
+          )
+          .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
+      )
+      .selectFrom('copy')
+      .selectAll('copy')
+      .select(writtenCams().as('cams')),
   { createsRows: true },
 );
 
 /**
  * A project and its cams in one statement, compiled once per number of cams. The cams are a cross join of the one
- * new project with the VALUES, which PostgreSQL can only run as a nested loop: the rows reach the INSERT in the
- * order given, and take their serial ids in that order, without a sort.
+ * new project with the VALUES, which PostgreSQL can only run as a nested loop: the rows reach the INSERT in the order
+ * given, and take their serial ids in that order, without a sort.
  */
-const insertWithCams = statementsByShape<number, { userId: string; name: string; description: string | null; cams: CamRowValues[] }, ProjectWithCamsDto>(
-  String,
-  ({ db, param, item }, count) =>
+const insertWithCams = new StatementVariants<number, Owned & { name: string; description: string | null; cams: NewCamParams[] }, ProjectWithCamsDto>(
+  ({ db, schema, param, item }, count) =>
     db
       .with('project', (db) =>
         db
           .insertInto('projects')
           .values({ user_id: param('userId'), name: param('name'), description: param('description') })
-          .returning((eb) => selection(projectShape(eb))),
+          .returning((eb) => selection(projectColumns(eb, isoTimestampInReturning(schema)))),
       )
       .with('written', (db) =>
         db
           .insertInto('cams')
-          .columns(['project_id', 'name', 'cam_type', 'lift', 'duration', 'profile_points'])
+          .columns(NEW_CAM_COLUMNS)
           .expression(
             db
-              .selectFrom(['project', camValues(item, 'cams', count)])
-              .select(['project.id', 'input.name', 'input.camType', 'input.lift', 'input.duration', 'input.profilePoints']),
+              .selectFrom(['project', newCamsTable(item, 'cams', count)])
+              .select(['project.userId', 'project.id', 'new_cam.name', 'new_cam.camType', 'new_cam.lift', 'new_cam.duration', 'new_cam.profilePoints']),
           )
-          .returning((eb) => selection(camSummaryShape(eb))),
+          .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
       )
       .selectFrom('project')
       .selectAll('project')
       .select(writtenCams().as('cams')),
-  { createsRows: true, maxShapes: 8 },
+  { createsRows: true, examples: [0, 1, 2], maxVariants: 8 },
 );
 
 type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
@@ -210,10 +198,9 @@ type ExportRow = { projectName: string; projectDescription: string | null } & { 
  * The project and its cams with their profiles, as the export document holds them. Read as one row per cam: for a
  * thousand profiles, one `json_agg` document of megabytes costs the server more than the rows cost the client.
  */
-const findForExport = new Statement<{ userId: string; projectId: number }, ExportRow>(({ db, param }) =>
-  db
-    .selectFrom('projects')
-    .leftJoin('cams', 'cams.project_id', 'projects.id')
+const findForExport = new Statement<OwnedProject, ExportRow>(({ db, param }) =>
+  ownedProject(db, param('userId'), param('projectId'))
+    .leftJoin('cams', (join) => join.on('cams.user_id', '=', param('userId')).onRef('cams.project_id', '=', 'projects.id'))
     .select((eb) => [
       'projects.name as projectName',
       'projects.description as projectDescription',
@@ -223,12 +210,13 @@ const findForExport = new Statement<{ userId: string; projectId: number }, Expor
       'cams.duration',
       'cams.profile_points as profilePoints',
     ])
-    .where('projects.id', '=', param('projectId'))
-    .where('projects.user_id', '=', param('userId'))
     .orderBy('cams.id'),
 );
 
-/** Every statement on `projects`. Each method is one statement (copies and imports too) and returns DTO rows. */
+/** Every statement of `ProjectRepository`, by name: `npm run sql:generate` writes their SQL to `project.repository.sql`. */
+export const PROJECT_STATEMENTS = { insertProject, findOwned, listOwned, updateOwned, deleteOwned, duplicateOwned, insertWithCams, findForExport };
+
+/** The statements on `projects`. Each method is one statement (copies and imports too) and returns DTO rows. */
 export class ProjectRepository extends Repository<Project> {
   /** `undefined` never: a missing user surfaces as a foreign-key violation, mapped to NotFoundError('User'). */
   async insertProject(userId: string, name: string, description: string | null): Promise<ProjectDto> {
@@ -237,29 +225,27 @@ export class ProjectRepository extends Repository<Project> {
   }
 
   async findOwned(userId: string, projectId: number, withCams: boolean): Promise<ProjectDto | ProjectWithCamsDto | undefined> {
-    const [project] = await this.run(findOwned(withCams), { userId, projectId });
+    const [project] = await this.run(findOwned.of(withCams), { userId, projectId });
     return project;
   }
 
   async listOwned(userId: string, query: ProjectListQuery): Promise<ProjectDto[] | ProjectWithCamsDto[]> {
     const { orderBy, direction, withCams, search, after, limit } = query;
-    const shape = { orderBy, direction, withCams, search: search !== undefined, after: after !== undefined };
-    return this.run(listOwned(shape), {
+    return this.run(listOwned.of({ orderBy, direction, withCams, after: after !== undefined }), {
       userId,
       limit,
-      search: search === undefined ? undefined : `%${escapeLike(search)}%`,
-      afterKey: after?.key,
-      afterId: after?.id,
+      search: search === undefined ? null : `%${escapeLike(search)}%`,
+      afterKey: after?.key ?? null,
+      afterId: after?.id ?? null,
     });
   }
 
+  /** `description: undefined` keeps it, `null` clears it. */
   async updateOwned(userId: string, projectId: number, name: string | undefined, description: string | null | undefined): Promise<ProjectDto | undefined> {
-    const shape = { name: name !== undefined, description: description !== undefined };
-    const [project] = await this.run(updateOwned(shape), { userId, projectId, name, description });
+    const [project] = await this.run(updateOwned, { userId, projectId, name: name ?? null, setDescription: description !== undefined, description: description ?? null });
     return project;
   }
 
-  /** Its cams go with it (ON DELETE CASCADE). */
   async deleteOwned(userId: string, projectId: number): Promise<boolean> {
     const deleted = await this.run(deleteOwned, { userId, projectId });
     return deleted.length > 0;
@@ -282,7 +268,7 @@ export class ProjectRepository extends Repository<Project> {
   /** Creates a project with all its cams in one statement: atomic without a transaction. */
   async insertWithCams(userId: string, project: ExportedProject): Promise<ProjectWithCamsDto> {
     const { name, description, cams } = project;
-    const [created] = await this.run(insertWithCams(cams.length), { userId, name, description, cams: cams.map(camRow) });
+    const [created] = await this.run(insertWithCams.of(cams.length), { userId, name, description, cams: cams.map(newCamParams) });
     return created!;
   }
 }

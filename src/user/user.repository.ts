@@ -1,23 +1,21 @@
 import { sql, type Expression, type ExpressionBuilder } from 'kysely';
-import { isoTimestamp, jsonArrayOr, jsonObject, selection } from '../common/sql-expressions.ts';
-import { Repository } from '../common/repository.ts';
-import { Statement, statementsByShape } from '../common/statement.ts';
-import type { Tables } from '../common/tables.ts';
-import { projectWithCamsShape } from '../project/project.repository.ts';
+import type { Tables } from '../entities.ts';
+import { projectWithCamsColumns } from '../project/project.projections.ts';
 import type { ProjectWithCamsDto } from '../project/project.schemas.ts';
+import { isoTimestamp, isoTimestampInReturning, jsonArrayOr, jsonObject, selection, type TimestampFormat } from '../sql/expressions.ts';
+import { Repository } from '../sql/repository.ts';
+import { Statement, StatementVariants } from '../sql/statement.ts';
 import type { User } from './user.entity.ts';
 import type { UserDto, UserWithProjectsDto } from './user.schemas.ts';
 
-type Users = ExpressionBuilder<Tables, 'users'>;
-
 /** A `UserDto` over `users`, with unqualified columns. */
-function userShape(eb: Users) {
+function userColumns(eb: ExpressionBuilder<Tables, 'users'>, timestamp: TimestampFormat = isoTimestamp) {
   return {
     id: eb.ref('id'),
     email: eb.ref('email'),
     subscriptionStatus: eb.ref('subscription_status').$castTo<UserDto['subscriptionStatus']>(),
-    createdAt: isoTimestamp(eb.ref('created_at')),
-    updatedAt: isoTimestamp(eb.ref('updated_at')),
+    createdAt: timestamp(eb.ref('created_at')),
+    updatedAt: timestamp(eb.ref('updated_at')),
   };
 }
 
@@ -44,77 +42,81 @@ const USER_UPSERT_LOCK = 1701015669;
  * Only a different user holding the address makes the call fail (`users_email_lower_unique`).
  * Without a status, a new user gets the column's default and an existing one keeps theirs.
  */
-const upsertUser = statementsByShape<boolean, UpsertParams, UserDto>(String, ({ db, param }, withStatus) =>
-  db
-    .insertInto('users')
-    .columns(withStatus ? ['id', 'email', 'subscription_status'] : ['id', 'email'])
-    .expression(
-      db
-        .selectFrom(sql`pg_advisory_xact_lock(${sql.lit(USER_UPSERT_LOCK)}, hashtext(${param('id')}))`.as('serialized'))
-        .select([
-          sql<string>`${param('id')}::varchar`.as('id'),
-          sql<string>`${param('email')}::varchar`.as('email'),
-          ...(withStatus ? [sql<string>`${param('subscriptionStatus')}::varchar`.as('subscription_status')] : []),
-        ]),
-    )
-    .onConflict((conflict) =>
-      conflict.column('id').doUpdateSet((eb) => {
-        const changed = withStatus
-          ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
-          : eb('users.email', 'is distinct from', eb.ref('excluded.email'));
-        return {
-          email: eb.ref('excluded.email'),
-          ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }),
-          updated_at: sql<Date>`case when ${changed} then now() else ${eb.ref('users.updated_at')} end`,
-        };
-      }),
-    )
-    .returning((eb) => selection(userShape(eb))),
+const upsertUser = new StatementVariants<boolean, UpsertParams, UserDto>(
+  ({ db, schema, param }, withStatus) =>
+    db
+      .insertInto('users')
+      .columns(withStatus ? ['id', 'email', 'subscription_status', 'updated_at'] : ['id', 'email', 'updated_at'])
+      .expression(
+        db
+          .selectFrom(sql`pg_advisory_xact_lock(${sql.lit(USER_UPSERT_LOCK)}, hashtext(${param('id')}))`.as('serialized'))
+          .select([
+            sql<string>`${param('id')}::varchar`.as('id'),
+            sql<string>`${param('email')}::varchar`.as('email'),
+            ...(withStatus ? [sql<string>`${param('subscriptionStatus')}::varchar`.as('subscription_status')] : []),
+            sql<Date>`now()`.as('updated_at'),
+          ]),
+      )
+      .onConflict((conflict) =>
+        conflict.column('id').doUpdateSet((eb) => {
+          const changed = withStatus
+            ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
+            : eb('users.email', 'is distinct from', eb.ref('excluded.email'));
+          // The new row's now(), not now() itself: distributed PostgreSQL allows no function that is not immutable here.
+          return {
+            email: eb.ref('excluded.email'),
+            ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }),
+            updated_at: sql<Date>`case when ${changed} then ${eb.ref('excluded.updated_at')} else ${eb.ref('users.updated_at')} end`,
+          };
+        }),
+      )
+      .returning((eb) => selection(userColumns(eb, isoTimestampInReturning(schema)))),
+  { examples: [false, true] },
 );
 
 const findById = new Statement<{ id: string }, UserDto>(({ db, param }) =>
   db
     .selectFrom('users')
-    .select((eb) => selection(userShape(eb)))
+    .select((eb) => selection(userColumns(eb)))
     .where('users.id', '=', param('id')),
 );
 
 const findByEmail = new Statement<{ email: string }, UserDto>(({ db, param }) =>
   db
     .selectFrom('users')
-    .select((eb) => selection(userShape(eb)))
+    .select((eb) => selection(userColumns(eb)))
     .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
 );
 
-/** Sets what the patch gives; its shape says which columns. */
-const updateUser = statementsByShape<{ email: boolean; subscriptionStatus: boolean }, { id: string; email?: string; subscriptionStatus?: string }, UserDto>(
-  (shape) => `${shape.email}:${shape.subscriptionStatus}`,
-  ({ db, param }, shape) =>
-    db
-      .updateTable('users')
-      .set({
-        ...(shape.email && { email: param('email') }),
-        ...(shape.subscriptionStatus && { subscription_status: param('subscriptionStatus') }),
-        updated_at: sql<Date>`now()`,
-      })
-      .where('users.id', '=', param('id'))
-      .returning((eb) => selection(userShape(eb))),
+/** A field left out is a null parameter that keeps the stored value. */
+const updateUser = new Statement<{ id: string; email: string | null; subscriptionStatus: string | null }, UserDto>(({ db, schema, param }) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({
+      email: sql`coalesce(${param('email')}, ${eb.ref('users.email')})`,
+      subscription_status: sql`coalesce(${param('subscriptionStatus')}, ${eb.ref('users.subscription_status')})`,
+      updated_at: sql<Date>`now()`,
+    }))
+    .where('users.id', '=', param('id'))
+    .returning((eb) => selection(userColumns(eb, isoTimestampInReturning(schema)))),
 );
 
 /**
  * Its projects and their cams go with it (ON DELETE CASCADE). Asked for, it also returns the ids of those projects:
  * a subquery in RETURNING sees the rows as they were before the statement.
  */
-const deleteUser = statementsByShape<boolean, { id: string }, { id: string; projectIds: number[] }>(String, ({ db, param }, withProjectIds) =>
-  db
-    .deleteFrom('users')
-    .where('users.id', '=', param('id'))
-    .returning((eb) => [
-      'users.id',
-      withProjectIds
-        ? sql<number[]>`array(${eb.selectFrom('projects').select('projects.id').whereRef('projects.user_id', '=', 'users.id')})`.as('projectIds')
-        : sql<number[]>`'{}'::int[]`.as('projectIds'),
-    ]),
+const deleteUser = new StatementVariants<boolean, { id: string }, { id: string; projectIds: number[] }>(
+  ({ db, param }, withProjectIds) =>
+    db
+      .deleteFrom('users')
+      .where('users.id', '=', param('id'))
+      .returning((eb) => [
+        'users.id',
+        withProjectIds
+          ? sql<number[]>`array(${eb.selectFrom('projects').select('projects.id').where('projects.user_id', '=', param('id'))})`.as('projectIds')
+          : sql<number[]>`'{}'::int[]`.as('projectIds'),
+      ]),
+  { examples: [false, true] },
 );
 
 /** The user, its projects (oldest first) and their cams, as one statement whatever their number. */
@@ -122,12 +124,12 @@ const findWithProjectsByEmail = new Statement<{ email: string }, UserWithProject
   db
     .selectFrom('users')
     .select((eb) => [
-      ...selection(userShape(eb)),
+      ...selection(userColumns(eb)),
       jsonArrayOr<ProjectWithCamsDto>(
         eb
           .selectFrom('projects')
           .select((projects) =>
-            sql<ProjectWithCamsDto[]>`json_agg(${jsonObject(projectWithCamsShape(projects))} order by ${projects.ref('projects.created_at')}, ${projects.ref('projects.id')})`.as(
+            sql<ProjectWithCamsDto[]>`json_agg(${jsonObject(projectWithCamsColumns(projects, eb.ref('users.id'), projects.ref('projects.id')))} order by ${projects.ref('projects.created_at')}, ${projects.ref('projects.id')})`.as(
               'projects',
             ),
           )
@@ -137,10 +139,13 @@ const findWithProjectsByEmail = new Statement<{ email: string }, UserWithProject
     .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
 );
 
-/** Every statement on `users`. Each method is one statement and returns DTOs, never entities. */
+/** Every statement of `UserRepository`, by name: `npm run sql:generate` writes their SQL to `user.repository.sql`. */
+export const USER_STATEMENTS = { upsertUser, findById, findByEmail, updateUser, deleteUser, findWithProjectsByEmail };
+
+/** The statements on `users`. Each method is one statement and returns DTOs, never entities. */
 export class UserRepository extends Repository<User> {
   async upsertUser(id: string, email: string, subscriptionStatus: string | undefined): Promise<UserDto> {
-    const [user] = await this.run(upsertUser(subscriptionStatus !== undefined), { id, email, subscriptionStatus });
+    const [user] = await this.run(upsertUser.of(subscriptionStatus !== undefined), { id, email, subscriptionStatus });
     return user!;
   }
 
@@ -155,14 +160,13 @@ export class UserRepository extends Repository<User> {
   }
 
   async updateUser(id: string, email: string | undefined, subscriptionStatus: string | undefined): Promise<UserDto | undefined> {
-    const shape = { email: email !== undefined, subscriptionStatus: subscriptionStatus !== undefined };
-    const [user] = await this.run(updateUser(shape), { id, email, subscriptionStatus });
+    const [user] = await this.run(updateUser, { id, email: email ?? null, subscriptionStatus: subscriptionStatus ?? null });
     return user;
   }
 
   /** The deleted user and, when asked, the ids of its projects (which went with it); `undefined` if there was none. */
   async deleteUser(id: string, withProjectIds: boolean): Promise<{ id: string; projectIds: number[] } | undefined> {
-    const [deleted] = await this.run(deleteUser(withProjectIds), { id });
+    const [deleted] = await this.run(deleteUser.of(withProjectIds), { id });
     return deleted;
   }
 

@@ -37,7 +37,7 @@ describe('toDataAccessError, on errors PostgreSQL really raises', () => {
       entity: 'User',
       id: 'user_gone',
     });
-    const error = toDataAccessError(await driverError(`insert into cams (project_id, name, cam_type, lift, duration) values (2000000000, 'x', 'intake', 1, 1)`));
+    const error = toDataAccessError(await driverError(`insert into cams (user_id, project_id, name, cam_type, lift, duration) values ('map_a', 2000000000, 'x', 'intake', 1, 1)`));
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error).toMatchObject({ entity: 'Project', id: 2000000000 });
   });
@@ -45,9 +45,9 @@ describe('toDataAccessError, on errors PostgreSQL really raises', () => {
   it('maps CHECK, NOT NULL and out-of-range numbers to ValidationError', async () => {
     const [project] = await database.db.fork().execute<{ id: number }[]>(`insert into projects (user_id, name) values ('map_a', 'p') returning id`);
     for (const sql of [
-      `insert into cams (project_id, name, cam_type, lift, duration) values (${project!.id}, 'x', 'rocker', 1, 1)`,
-      `insert into cams (project_id, name, cam_type, lift, duration) values (${project!.id}, null, 'intake', 1, 1)`,
-      `insert into cams (project_id, name, cam_type, lift, duration) values (${project!.id}, 'x', 'intake', 1000, 1)`,
+      `insert into cams (user_id, project_id, name, cam_type, lift, duration) values ('map_a', ${project!.id}, 'x', 'rocker', 1, 1)`,
+      `insert into cams (user_id, project_id, name, cam_type, lift, duration) values ('map_a', ${project!.id}, null, 'intake', 1, 1)`,
+      `insert into cams (user_id, project_id, name, cam_type, lift, duration) values ('map_a', ${project!.id}, 'x', 'intake', 1000, 1)`,
     ]) {
       expect(toDataAccessError(await driverError(sql))).toBeInstanceOf(ValidationError);
     }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { bundledMigrations } from '../../migrations/index.ts';
-import { camInput } from '../support/fixtures.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 const [initial, listIndexes, ...later] = bundledMigrations.map((migration) => migration.name);
@@ -18,9 +17,13 @@ describe('the list-indexes migration on an installation that has data', () => {
   it('keeps an index built beforehand with CONCURRENTLY, and rebuilds one a failed concurrent build left invalid', async () => {
     const { db } = database;
     await db.migrate({ to: initial });
-    await db.users.upsert({ id: 'owner', email: 'owner@example.com' });
-    const project = await db.projects.create('owner', { name: 'Two cams' });
-    await db.cams.createMany('owner', project.id, [camInput({ name: 'One' }), camInput({ name: 'Two' })]);
+    // Written as the first release's tables take them: this release's service calls need its own schema.
+    const em = db.fork();
+    await em.execute(`insert into users (id, email) values ('owner', 'owner@example.com')`);
+    const [project] = await em.execute<{ id: number }[]>(`insert into projects (user_id, name) values ('owner', 'Two cams') returning id`);
+    for (const name of ['One', 'Two']) {
+      await em.execute(`insert into cams (project_id, name, cam_type, lift, duration) values (?, ?, 'intake', 11.43, 268)`, [project!.id, name]);
+    }
 
     await db.fork().execute('create index concurrently "projects_user_id_name_id_index" on "projects" ("user_id", "name", "id")');
     const prebuilt = await index('projects_user_id_name_id_index');

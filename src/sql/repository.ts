@@ -1,7 +1,7 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
-import { schemaOf } from './schema.ts';
+import { schemaOf } from '../common/schema.ts';
+import type { Tables } from '../entities.ts';
 import { streamsCopy, type CopyIn, type Statement } from './statement.ts';
-import type { Tables } from './tables.ts';
 
 /** The base of our repositories: runs statements on the repository's EntityManager, in the entities' schema. */
 export abstract class Repository<Entity extends object> extends EntityRepository<Entity> {
@@ -10,8 +10,8 @@ export abstract class Repository<Entity extends object> extends EntityRepository
   }
 
   /** Streams rows into a table with COPY: only where `canCopy()`. */
-  protected copyIn<Table extends keyof Tables & string>(copy: CopyIn<Table>, chunks: Iterable<string>): Promise<void> {
-    return copy.run(this.em, this.#schema(), chunks);
+  protected async copyIn<Table extends keyof Tables & string>(copy: CopyIn<Table>, chunks: Iterable<string>): Promise<void> {
+    await copy.run(this.em, this.#schema(), chunks);
   }
 
   /** Whether the repository's EntityManager can stream COPY: on the package's own pool, not on a host's. */

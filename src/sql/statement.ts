@@ -11,10 +11,10 @@ import {
   type RawBuilder,
 } from 'kysely';
 import { performance } from 'node:perf_hooks';
+import { toDataAccessError } from '../common/map-error.ts';
 import { CopyInRows } from '../connection/copy-in.ts';
 import { streamsCopyIn } from '../connection/pooled-client.ts';
-import { toDataAccessError } from './map-error.ts';
-import type { Tables } from './tables.ts';
+import type { Tables } from '../entities.ts';
 
 /** Builds queries and compiles them to SQL, never runs them: statements run on the caller's EntityManager. */
 const builder = new Kysely<Tables>({
@@ -35,7 +35,7 @@ class Placeholder {
 }
 
 type StatementParams = object;
-/** The parameters that are lists of rows (`{ cams: CamRow[] }`): a statement may bind each field of each row. */
+/** The parameters that are lists of rows (`{ cams: NewCamParams[] }`): a statement may bind each field of each row. */
 type ListName<Params> = { [Name in keyof Params]: Params[Name] extends ReadonlyArray<object> ? Name : never }[keyof Params] & string;
 type ItemOf<List> = List extends ReadonlyArray<infer Item> ? Item : never;
 
@@ -59,8 +59,8 @@ export interface StatementEffect {
   createsRows?: boolean;
 }
 
-interface Prepared<Row> {
-  compiled: CompiledQuery<Row>;
+interface Compiled<Row> {
+  query: CompiledQuery<Row>;
   /** Each `$n` of the SQL: a parameter read at each run, or a value fixed when the statement was built. */
   slots: ReadonlyArray<Placeholder | { value: unknown }>;
 }
@@ -72,7 +72,7 @@ interface Prepared<Row> {
  */
 export class Statement<Params extends StatementParams, Row> {
   readonly #build: (builder: StatementBuilder<Params>) => Compilable<Row>;
-  readonly #bySchema = new Map<string, Prepared<Row>>();
+  readonly #bySchema = new Map<string, Compiled<Row>>();
   readonly #effect: StatementEffect;
 
   constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>, effect: StatementEffect = {}) {
@@ -82,20 +82,25 @@ export class Statement<Params extends StatementParams, Row> {
 
   /** Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. */
   run(em: EntityManager, schema: string, params: Params): Promise<Row[]> {
-    const { compiled, slots } = this.#prepared(schema);
+    const { query, slots } = this.#compiled(schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
-    return execute(em, { ...compiled, parameters: values }, this.#effect);
+    return execute(em, { ...query, parameters: values }, this.#effect);
   }
 
-  #prepared(schema: string): Prepared<Row> {
-    let prepared = this.#bySchema.get(schema);
-    if (!prepared) {
-      const compiled = this.#build({ db: builder.withSchema(schema), schema, param, item }).compile();
-      const slots = compiled.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
-      prepared = { compiled, slots };
-      this.#bySchema.set(schema, prepared);
+  /** The SQL sent for `schema`, for review (`npm run sql:generate`). */
+  sql(schema: string): string {
+    return this.#compiled(schema).query.sql;
+  }
+
+  #compiled(schema: string): Compiled<Row> {
+    let compiled = this.#bySchema.get(schema);
+    if (!compiled) {
+      const query = this.#build({ db: builder.withSchema(schema), schema, param, item }).compile();
+      const slots = query.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
+      compiled = { query, slots };
+      this.#bySchema.set(schema, compiled);
     }
-    return prepared;
+    return compiled;
   }
 }
 
@@ -107,38 +112,58 @@ function item<T>(list: string, index: number, field: string): RawBuilder<T> {
   return sql<T>`${new Placeholder((params) => (params[list] as Record<string, unknown>[])[index]![field])}`;
 }
 
+/** What a variant of a statement is told by: a number (rows a multi-row INSERT carries) or flags and choices. */
+type Variant = number | boolean | string | Readonly<Record<string, boolean | string>>;
+
 /**
- * Statements whose shape depends on the call (which filters, which fields a patch sets, how many rows an insert
- * carries): one compiled `Statement` per shape, the shape named by `keyOf`. Where the options a call can combine bound
- * the shapes, all are kept; where they do not (row counts), `maxShapes` keeps the most recently used ones, so repeated
- * shapes (full batches) are compiled once and the others cost one compilation each, as before any cache.
+ * A statement whose SQL depends on the call (a multi-row INSERT's number of rows, a list's ordering): one compiled
+ * `Statement` per variant. Where the variants a call can ask for are few, all are kept; where they are not (row
+ * counts), `maxVariants` keeps the most recently used ones, so repeated variants (full batches) are compiled once and
+ * the others cost one compilation each. `examples` are the variants whose SQL is committed for review.
  */
-export function statementsByShape<Shape, Params extends StatementParams, Row>(
-  keyOf: (shape: Shape) => string,
-  build: (builder: StatementBuilder<Params>, shape: Shape) => Compilable<Row>,
-  options: StatementEffect & { maxShapes?: number } = {},
-): (shape: Shape) => Statement<Params, Row> {
-  const { maxShapes = Infinity, ...effect } = options;
-  const statements = new Map<string, Statement<Params, Row>>();
-  return (shape) => {
-    const key = keyOf(shape);
-    let statement = statements.get(key);
+export class StatementVariants<V extends Variant, Params extends StatementParams, Row> {
+  readonly examples: readonly V[];
+  readonly #build: (builder: StatementBuilder<Params>, variant: V) => Compilable<Row>;
+  readonly #effect: StatementEffect;
+  readonly #maxVariants: number;
+  readonly #statements = new Map<string, Statement<Params, Row>>();
+
+  constructor(
+    build: (builder: StatementBuilder<Params>, variant: V) => Compilable<Row>,
+    options: StatementEffect & { examples: readonly V[]; maxVariants?: number },
+  ) {
+    const { examples, maxVariants = Infinity, ...effect } = options;
+    this.#build = build;
+    this.#effect = effect;
+    this.#maxVariants = maxVariants;
+    this.examples = examples;
+  }
+
+  /** The statement of each example variant, for review (`npm run sql:generate`). */
+  exampleStatements(): { variant: V; statement: Statement<Params, Row> }[] {
+    return this.examples.map((variant) => ({ variant, statement: this.of(variant) }));
+  }
+
+  /** The statement of one variant, compiled the first time it is asked for. */
+  of(variant: V): Statement<Params, Row> {
+    const key = typeof variant === 'object' ? Object.values(variant).join(':') : String(variant);
+    let statement = this.#statements.get(key);
     if (statement) {
-      // A Map iterates in insertion order: moving a used shape to the end leaves the least recently used first.
-      statements.delete(key);
+      // A Map iterates in insertion order: moving a used variant to the end leaves the least recently used first.
+      this.#statements.delete(key);
     } else {
-      statement = new Statement((builder) => build(builder, shape), effect);
-      if (statements.size >= maxShapes) statements.delete(statements.keys().next().value!);
+      statement = new Statement((builder) => this.#build(builder, variant), this.#effect);
+      if (this.#statements.size >= this.#maxVariants) this.#statements.delete(this.#statements.keys().next().value!);
     }
-    statements.set(key, statement);
+    this.#statements.set(key, statement);
     return statement;
-  };
+  }
 }
 
 /**
  * `COPY <table> (<columns>) FROM STDIN` on the caller's EntityManager (inside its transaction when it has one), the
  * columns typed from the entity-derived tables. Only for an EntityManager whose connections stream COPY
- * (`streamsCopyIn(em)`): the package's own pool.
+ * (`streamsCopy(em)`): the package's own pool.
  */
 export class CopyIn<Table extends keyof Tables & string> {
   readonly #table: Table;
@@ -151,13 +176,22 @@ export class CopyIn<Table extends keyof Tables & string> {
   }
 
   /** Streams the rows (chunks of the text format, `copyRow()`) into the table. */
-  async run(em: EntityManager, schema: string, chunks: Iterable<string>): Promise<void> {
+  run(em: EntityManager, schema: string, chunks: Iterable<string>): Promise<unknown> {
+    return execute(em, { ...this.#compiled(schema), parameters: [new CopyInRows(chunks)] }, { createsRows: true });
+  }
+
+  /** The SQL sent for `schema`, for review (`npm run sql:generate`). */
+  sql(schema: string): string {
+    return this.#compiled(schema).sql;
+  }
+
+  #compiled(schema: string): CompiledQuery {
     let compiled = this.#bySchema.get(schema);
     if (!compiled) {
       compiled = sql`copy ${sql.table(`${schema}.${this.#table}`)} (${sql.join(this.#columns.map((column) => sql.id(column)))}) from stdin`.compile(builder);
       this.#bySchema.set(schema, compiled);
     }
-    await execute(em, { ...compiled, parameters: [new CopyInRows(chunks)] }, { createsRows: true });
+    return compiled;
   }
 }
 
