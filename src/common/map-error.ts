@@ -43,6 +43,17 @@ const CONNECTION_BROKEN = /^Connection terminated|not queryable/;
 const POOL_ENDED = /Cannot use a pool after calling end on the pool/;
 const NO_TLS = /does not support SSL|server does not support/i;
 
+/**
+ * What a connection pooler (PgBouncer) says of its own faults: an ErrorResponse with SQLSTATE 08P01 and one of these
+ * messages, for what a direct connection would report with a code of its own (or as a broken socket).
+ */
+const POOLER_FAULTS: { message: RegExp; reason: ConnectionFault; outcomeUnknown: boolean; transient: boolean; why: string }[] = [
+  { message: /server conn crashed|server closed the connection unexpectedly/, reason: 'lost', outcomeUnknown: true, transient: true, why: 'the pooler lost its connection to the server during the call' },
+  { message: /query_wait_timeout|client_login_timeout/, reason: 'acquire-timeout', outcomeUnknown: false, transient: true, why: 'the pooler had no server connection for the call within its wait timeout' },
+  { message: /server_login_retry|pgbouncer cannot connect to server|no more connections allowed/, reason: 'unavailable', outcomeUnknown: false, transient: true, why: 'the pooler cannot open a connection to the server now' },
+  { message: /authentication failed|no such user|not allowed|does not exist/, reason: 'refused', outcomeUnknown: false, transient: false, why: 'the pooler refused the login' },
+];
+
 /** Which connection fault `error` is, if it is one. */
 function connectionFault(code: string | undefined, message: string): Fault | undefined {
   const fault = (reason: ConnectionFault, text: string, outcomeUnknown: boolean, transient = true): Fault => ({ reason, message: text, outcomeUnknown, transient });
@@ -57,6 +68,10 @@ function connectionFault(code: string | undefined, message: string): Fault | und
   if (NO_TLS.test(message)) return fault('refused', cannotConnect, false, false);
   if (code === '57P03') return fault('unavailable', `Cannot connect to the database: the server is starting up, shutting down or recovering (${message})`, false);
   if (code === '53300') return fault('unavailable', `Cannot connect to the database: the server has no connection slot left (${message})`, false);
+  if (code === '08P01') {
+    const pooler = POOLER_FAULTS.find((candidate) => candidate.message.test(message));
+    if (pooler) return fault(pooler.reason, `${pooler.reason === 'refused' ? 'Cannot connect to the database' : 'Connection fault'}: ${pooler.why} (${message})`, pooler.outcomeUnknown, pooler.transient);
+  }
   if (code === '25006') return fault('read-only', 'The server is read-only (a standby?): writes must go to the primary. Nothing was written', false);
   if (code === '57014') return fault('statement-timeout', `The server cancelled the statement (${message}); nothing of it was written`, false);
   const termination = code ? TERMINATIONS[code] : undefined;

@@ -2,6 +2,7 @@ import type { TestProject } from 'vitest/node';
 import pg from 'pg';
 import { connect } from '../../src/index.ts';
 import { EmbeddedPostgresUnavailable } from './embedded-postgres.ts';
+import { PgBouncerUnavailable, startPgBouncer, type RunningPgBouncer } from './pgbouncer.ts';
 import { databaseUrl, startPostgresServer, type PostgresServer } from './postgres-server.ts';
 
 declare module 'vitest' {
@@ -9,6 +10,8 @@ declare module 'vitest' {
     postgresAdminUrl: string;
     templateDatabase: string;
     databasePrefix: string;
+    /** The admin URL through PgBouncer when `TEST_POOLER=pgbouncer`, else empty: what `useTestDatabase()`'s `db` uses. */
+    pooledAdminUrl: string;
   }
 }
 
@@ -37,11 +40,31 @@ export default async function setup(project: TestProject) {
   await db.migrate();
   await db.close();
 
+  // After the template's migration, which stays direct: a pooled connection left idle on the template would make
+  // every `create database ... template` fail ("source database is being accessed by other users").
+  let pgbouncer: RunningPgBouncer | undefined;
+  const pooler = process.env.TEST_POOLER || undefined;
+  if (pooler !== undefined && pooler !== 'pgbouncer') throw new Error(`TEST_POOLER=${pooler}: the only pooler is pgbouncer`);
+  if (pooler) {
+    try {
+      pgbouncer = await startPgBouncer(server.adminUrl);
+    } catch (error) {
+      if (!(error instanceof PgBouncerUnavailable)) throw error;
+      console.error(error.message);
+      await admin.end();
+      await server.stop();
+      process.exit(1);
+    }
+    console.log(`${pgbouncer.version} in transaction mode on port ${pgbouncer.port}: each test file's db goes through it`);
+  }
+
   project.provide('postgresAdminUrl', server.adminUrl);
   project.provide('templateDatabase', template);
   project.provide('databasePrefix', prefix);
+  project.provide('pooledAdminUrl', pgbouncer ? pgbouncer.pooledUrl(server.adminUrl) : '');
 
   return async () => {
+    await pgbouncer?.stop(); // first: its server connections would hold the databases below
     const leftovers = await admin.query<{ datname: string }>(`select datname from pg_database where starts_with(datname, $1)`, [prefix]);
     for (const { datname } of leftovers.rows) {
       await admin.query(`drop database if exists "${datname}" with (force)`);

@@ -1,8 +1,8 @@
 /**
  * A throwaway PgBouncer in transaction mode in front of the test server, so the tests can hold the package to what the
  * README promises about transaction poolers. It is Debian's `pgbouncer` package (installed on the spot when we are
- * root and it is missing), run as our own process with a configuration of its own on a free port: a system service,
- * if there is one, is never used or touched.
+ * root and it is missing), run as our own process with a configuration of its own on a free port: a system service
+ * is never used (and one that our install of the package started is stopped).
  *
  * The configuration is deliberately strict: `ignore_startup_parameters` stays empty, so a startup parameter the
  * package's connections should not send fails the tests ("unsupported startup parameter") instead of being dropped
@@ -57,7 +57,7 @@ export async function startPgBouncer(serverAdminUrl: string, options: PgBouncerO
   // The user PostgreSQL runs as when we are root; PgBouncer refuses root just as PostgreSQL does. Asked before a
   // package install too: Debian's package wants the `postgres` user to exist.
   const owner = await serverOwner();
-  const binary = (await installedBinary()) ?? (await installDebianPackage());
+  const binary = await ensurePgBouncer();
   const server = serverOf(serverAdminUrl);
 
   const dir = await mkdtemp(join(tmpdir(), 'enginecampro-db-pgbouncer-'));
@@ -122,11 +122,11 @@ auth_type = ${server.password ? 'scram-sha-256' : 'trust'}
 auth_file = ${join(dir, 'userlist.txt')}
 ; The console (database "pgbouncer", SHOW POOLS) answers the readiness probe and lets a test look at the pools.
 admin_users = ${server.user}
-stats_users = ${server.user}
 pool_mode = transaction
 default_pool_size = ${poolSize}
-min_pool_size = 0
+; No extra connections for clients that wait long: the pool is exactly poolSize.
 reserve_pool_size = 0
+; Every test file's pool (10 by default) and the direct clients of the tests together stay far below it.
 max_client_conn = 500
 ; Session state must not be needed: nothing resets it between clients (transaction mode never runs it anyway).
 server_reset_query =
@@ -139,6 +139,7 @@ server_login_retry = 1
 ; connection that never comes fails with PgBouncer's own reason ("query_wait_timeout"). That is how 1.18 answers a
 ; client of a database dropped after PgBouncer had connected to it: it retries the login and keeps the client waiting.
 query_wait_timeout = 20
+; A line per connection of every test would bury the errors and warnings that log() is for.
 log_connections = 0
 log_disconnections = 0
 `;
@@ -162,26 +163,37 @@ async function launch(binary: string, dir: string, port: number, owner: ServerOw
   child.once('error', (error) => void (spawnError = error));
   const hasExited = () => child.exitCode !== null || child.signalCode !== null || spawnError !== undefined;
 
-  const deadline = Date.now() + 15_000;
+  const started = Date.now();
   for (;;) {
     if (hasExited()) {
       if (/address already in use/i.test(log)) throw new PortTaken();
-      throw new Error(`pgbouncer exited before accepting connections: ${spawnError?.message ?? log.trim()}`);
+      throw new Error(`pgbouncer exited before accepting connections: ${spawnError?.message ?? lastLines(log)}`);
+    }
+    // Probe only once it says it bound the port: before that, whoever took the port in the meantime would answer.
+    // (After a second, probe anyway, in case another version words it differently.)
+    if (!log.includes(`listening on 127.0.0.1:${port}`) && Date.now() - started < 1_000) {
+      await sleep(20);
+      continue;
     }
     const probe = await askVersion(port, server);
     if (probe.version) return { child, exited, version: probe.version, log: () => log };
     if (probe.error && !isRefused(probe.error)) {
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`pgbouncer started but its console refused us: ${probe.error.message}; its log: ${log.trim()}`);
+      throw new Error(`pgbouncer started but its console refused us: ${probe.error.message}; its log: ${lastLines(log)}`);
     }
-    if (Date.now() > deadline) {
+    if (Date.now() - started > 15_000) {
       child.kill('SIGKILL');
       await exited;
-      throw new Error(`pgbouncer did not accept connections within 15 s: ${log.trim()}`);
+      throw new Error(`pgbouncer did not accept connections within 15 s: ${lastLines(log)}`);
     }
     await sleep(50);
   }
+}
+
+/** The end of a log, on one line. */
+function lastLines(log: string, count = 3): string {
+  return log.trim().split('\n').slice(-count).join(' | ') || '(nothing logged)';
 }
 
 interface Launched {
@@ -210,7 +222,6 @@ async function askVersion(port: number, server: Server): Promise<{ version?: str
 
 function isRefused(error: Error): boolean {
   const code = (error as { code?: unknown }).code;
-  // Refused before it listens; reset or cut if it is stopping because another process had the port.
   return code === 'ECONNREFUSED' || code === 'ECONNRESET' || /terminated unexpectedly/.test(error.message);
 }
 
@@ -238,7 +249,8 @@ function running({ child, exited, version, log }: Launched, dir: string, port: n
         if (child.exitCode === null && child.signalCode === null) {
           // SIGTERM is PgBouncer's immediate shutdown; SIGINT would wait for its clients, which may never leave.
           child.kill('SIGTERM');
-          const gone = await Promise.race([exited.then(() => true), sleep(5_000, false)]);
+          // Unreferenced: a pending timer would keep the test run alive for its 5 s after PgBouncer is gone.
+          const gone = await Promise.race([exited.then(() => true), sleep(5_000, false, { ref: false })]);
           if (!gone) child.kill('SIGKILL');
           await exited;
         }
@@ -247,6 +259,14 @@ function running({ child, exited, version, log }: Launched, dir: string, port: n
       return stopping;
     },
   };
+}
+
+/**
+ * The `pgbouncer` binary, installed from Debian's package when it is missing and we are root; `PgBouncerUnavailable`
+ * (saying why) when it cannot be had. `.ci/run` asks first, to say plainly that the pooled run is skipped.
+ */
+export async function ensurePgBouncer(): Promise<string> {
+  return (await installedBinary()) ?? (await installDebianPackage());
 }
 
 /** The `pgbouncer` binary on PATH or where Debian puts it (often not on a non-root PATH). */
@@ -268,8 +288,8 @@ const POLICY = '/usr/sbin/policy-rc.d';
 /**
  * Installs Debian's package, as root only. Its postinst starts the system service on port 6432 with the package's
  * configuration, which we would never use: a policy-rc.d that forbids every service action is put in place for the
- * install (unless the system already has a policy, as Docker images do), and a service that started anyway is
- * stopped and disabled.
+ * install (unless the system already has a policy, as Docker images do), and a service that started anyway (the
+ * system's policy allowed it) is stopped.
  */
 async function installDebianPackage(): Promise<string> {
   if (process.getuid?.() !== 0) {
@@ -295,6 +315,9 @@ async function installDebianPackage(): Promise<string> {
       await install();
     }
   } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new PgBouncerUnavailable('pgbouncer is not installed, and this system has no apt-get to install it with: put a pgbouncer binary on PATH.');
+    }
     const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1);
     throw new PgBouncerUnavailable(`pgbouncer is not installed and apt-get could not install it: ${stderr || (error as Error).message}`);
   } finally {

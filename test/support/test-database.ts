@@ -23,7 +23,9 @@ export function useTestDatabase(options: { migrated?: boolean; connect?: Connect
   beforeAll(async () => {
     const template = options.migrated === false ? 'template0' : inject('templateDatabase');
     await adminQuery(`create database ${name} template ${template}`);
-    db = connect({ ...options.connect, url });
+    // Through PgBouncer when the run has one (TEST_POOLER); create and drop stay direct, as `url` does.
+    const pooled = inject('pooledAdminUrl');
+    db = connect({ ...options.connect, url: pooled ? databaseUrl(pooled, name) : url });
   });
   afterAll(async () => {
     await db?.close();
