@@ -16,7 +16,8 @@ export class Migration20261204090000_cam_owners extends Migration {
     this.addSql(`update "cams" set "user_id" = "projects"."user_id" from "projects" where "projects"."id" = "cams"."project_id" and "cams"."user_id" is null;`);
     this.addSql(`alter table "cams" alter column "user_id" set not null;`);
     // What the online steps leave behind, now that the column itself is NOT NULL.
-    this.addSql(`alter table "cams" drop constraint if exists "cams_user_id_not_null";`);
+    // Named apart from PostgreSQL 18's own `cams_user_id_not_null`, the constraint of the column's NOT NULL.
+    this.addSql(`alter table "cams" drop constraint if exists "cams_user_id_backfilled";`);
     this.addSql(`drop trigger if exists "cams_fill_user_id" on "cams";`);
     this.addSql(`drop function if exists "cams_fill_user_id_fn"();`);
   }
