@@ -62,7 +62,7 @@ const insertIntoOwnedProject = new Statement<IntoProject & NewCamParams, CamSumm
         ]),
       )
       .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
-  { createsRows: true },
+  { actingAs: { user: 'userId' }, createsRows: true },
 );
 
 /**
@@ -81,7 +81,7 @@ const insertManyIntoOwnedProject = new StatementVariants<number, IntoProject & {
           .select(['projects.user_id', 'projects.id', 'new_cam.name', 'new_cam.camType', 'new_cam.lift', 'new_cam.duration', 'new_cam.profilePoints']),
       )
       .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
-  { createsRows: true, examples: [1, 2], maxVariants: 8 },
+  { actingAs: { user: 'userId' }, createsRows: true, examples: [1, 2], maxVariants: 8 },
 );
 
 /**
@@ -95,7 +95,7 @@ const insertManyIntoCreatedProject = new StatementVariants<number, IntoProject &
       .columns(NEW_CAM_COLUMNS)
       .expression(sql`values ${sql.join(newCamRows(item, 'cams', count, [sql`${param('userId')}::varchar`, sql`${param('projectId')}::int`]))}`)
       .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema)))),
-  { createsRows: true, examples: [1, 2], maxVariants: 8 },
+  { actingAs: { user: 'userId' }, createsRows: true, examples: [1, 2], maxVariants: 8 },
 );
 
 /**
@@ -109,7 +109,7 @@ const reserveIdsInOwnedProject = new Statement<IntoProject & { count: number }, 
   return db
     .selectFrom(sql`generate_series(1, case when exists (${owned}) then ${param('count')}::int else 0 end)`.as('slot'))
     .select(sql<number>`nextval(pg_get_serial_sequence(${sql.lit(`"${schema}"."cams"`)}, 'id'))::int`.as('id'));
-});
+}, { actingAs: { user: 'userId' } });
 
 /** Cams the user just copied, by id, oldest first. */
 const findSummaries = new Statement<Owned & { ids: number[] }, CamSummaryDto>(({ db, param }) =>
@@ -119,6 +119,7 @@ const findSummaries = new Statement<Owned & { ids: number[] }, CamSummaryDto>(({
     .where('cams.user_id', '=', param('userId'))
     .where((eb) => eb('cams.id', '=', eb.fn.any(sql<number[]>`${param('ids')}::int[]`)))
     .orderBy('cams.id'),
+  { actingAs: { user: 'userId' } },
 );
 
 const findOwned = new Statement<OwnedCam, StoredCam>(({ db, param }) =>
@@ -127,6 +128,7 @@ const findOwned = new Statement<OwnedCam, StoredCam>(({ db, param }) =>
     .select((eb) => selection(camColumns(eb)))
     .where('cams.id', '=', param('camId'))
     .where('cams.user_id', '=', param('userId')),
+  { actingAs: { user: 'userId' } },
 );
 
 /**
@@ -162,6 +164,7 @@ const listInOwnedProject = new Statement<ListParams, CamSummaryDto & { id: numbe
         (join) => join.onTrue(),
       )
       .selectAll('page'),
+  { actingAs: { user: 'userId' } },
 );
 
 type UpdateParams = OwnedCam & {
@@ -205,7 +208,7 @@ const updateOwned = new StatementVariants<boolean, UpdateParams, CamSummaryDto &
           sql<boolean>`(${param('newLift')}::float8 is null or ${eb.ref('cams.profile_points')} is null or abs(${storedProfileLift(eb)} - ${param('newLift')}) <= ${LIFT_TOLERANCE})`,
       )
       .returning((eb) => selection(setsProfile ? camSummaryColumns(eb, isoTimestampInReturning(schema)) : camColumns(eb, isoTimestampInReturning(schema)))),
-  { examples: [false, true] },
+  { actingAs: { user: 'userId' }, examples: [false, true] },
 );
 
 const findUpdateState = new Statement<OwnedCam, UpdateState>(({ db, param }) =>
@@ -214,10 +217,12 @@ const findUpdateState = new Statement<OwnedCam, UpdateState>(({ db, param }) =>
     .select((eb) => ['cams.version', float8(eb.ref('cams.lift')).as('lift'), storedProfileLift(eb).as('profileLift')])
     .where('cams.id', '=', param('camId'))
     .where('cams.user_id', '=', param('userId')),
+  { actingAs: { user: 'userId' } },
 );
 
 const deleteOwned = new Statement<OwnedCam, { id: number }>(({ db, param }) =>
   db.deleteFrom('cams').where('cams.id', '=', param('camId')).where('cams.user_id', '=', param('userId')).returning('cams.id'),
+  { actingAs: { user: 'userId' } },
 );
 
 /** Every statement of `CamRepository`, by name: `npm run sql:generate` writes their SQL to `cam.repository.sql`. */

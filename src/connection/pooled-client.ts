@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../common/fault-codes.ts';
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
+import { settingsOf, StatementWithSettings, type TransactionSettings } from './transaction-settings.ts';
 
 /** What the pool's connections enforce; every value is validated by `connect()` first. */
 export interface ConnectionLimits {
@@ -105,8 +106,13 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
         return Promise.resolve({ command: 'ROLLBACK', rowCount: null, oid: 0, rows: [], fields: [] });
       }
       const copyIn = copyInRowsOf(args);
-      if (!copyIn && !answersByPromise(args)) return Reflect.apply(pg.Client.prototype.query, this, args);
-      const sent = copyIn ? streamCopyIn(this, args[0] as string, copyIn) : this.#sentWithCallback(args);
+      const withSettings = copyIn ? undefined : settingsOf(args);
+      if (!copyIn && !withSettings && !answersByPromise(args)) return Reflect.apply(pg.Client.prototype.query, this, args);
+      const sent = copyIn
+        ? streamCopyIn(this, args[0] as string, copyIn)
+        : withSettings
+          ? this.#sentWithSettings(args[0] as string, withSettings.values, withSettings.settings)
+          : this.#sentWithCallback(args);
       const answered = this.#answeredInTime(sent);
       return opensTransaction ? answered.catch((error: unknown) => this.#returnToPool(error)) : answered;
     }
@@ -124,6 +130,17 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
         Reflect.apply(pg.Client.prototype.query, this, args.length > 1 ? [statement, values, answer] : [statement, answer]);
       }).catch((error: unknown) => {
         // As pg does: a stack that leads back to the caller rather than to the socket's read.
+        if (error instanceof Error) Error.captureStackTrace(error);
+        throw error;
+      });
+    }
+
+    /** A statement after its transaction settings, in one round trip (`StatementWithSettings`). */
+    #sentWithSettings(sql: string, values: unknown[], settings: TransactionSettings): Promise<pg.QueryResult> {
+      return new Promise<pg.QueryResult>((resolve, reject) => {
+        const typeParser = (oid: number, format: 'text') => this.getTypeParser(oid, format);
+        this.query(new StatementWithSettings(sql, values, settings, typeParser, (error, result) => (error ? reject(error) : resolve(result!))));
+      }).catch((error: unknown) => {
         if (error instanceof Error) Error.captureStackTrace(error);
         throw error;
       });

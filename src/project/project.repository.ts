@@ -38,7 +38,7 @@ const insertProject = new Statement<Owned & { name: string; description: string 
       .insertInto('projects')
       .values({ user_id: param('userId'), name: param('name'), description: param('description') })
       .returning((eb) => selection(projectColumns(eb, isoTimestampInReturning(schema)))),
-  { createsRows: true },
+  { actingAs: { user: 'userId' }, createsRows: true },
 );
 
 /** Variants: with or without the summaries of the project's cams. */
@@ -47,7 +47,7 @@ const findOwned = new StatementVariants<boolean, OwnedProject, ProjectDto | Proj
     ownedProject(db, param('userId'), param('projectId')).select((eb) =>
       selection(withCams ? projectWithCamsColumns(eb, param('userId'), param('projectId')) : projectColumns(eb)),
     ),
-  { examples: [false, true] },
+  { actingAs: { user: 'userId' }, examples: [false, true] },
 );
 
 type ListVariant = Pick<ProjectListQuery, 'orderBy' | 'direction' | 'withCams'> & { after: boolean };
@@ -88,6 +88,7 @@ const listOwned = new StatementVariants<ListVariant, ListParams, ProjectDto | Pr
       .orderBy('id', variant.direction);
   },
   {
+    actingAs: { user: 'userId' },
     examples: PROJECT_ORDERINGS.flatMap((orderBy) =>
       (['asc', 'desc'] as const).flatMap((direction) => [false, true].flatMap((withCams) => [false, true].map((after) => ({ orderBy, direction, withCams, after })))),
     ),
@@ -106,11 +107,13 @@ const updateOwned = new Statement<OwnedProject & { name: string | null; setDescr
     .where('projects.id', '=', param('projectId'))
     .where('projects.user_id', '=', param('userId'))
     .returning((eb) => selection(projectColumns(eb, isoTimestampInReturning(schema)))),
+  { actingAs: { user: 'userId' } },
 );
 
 /** Its cams go with it (ON DELETE CASCADE). */
 const deleteOwned = new Statement<OwnedProject, { id: number }>(({ db, param }) =>
   db.deleteFrom('projects').where('projects.id', '=', param('projectId')).where('projects.user_id', '=', param('userId')).returning('projects.id'),
+  { actingAs: { user: 'userId' } },
 );
 
 /** The summaries of the cams a statement wrote (the CTE `written`), oldest first. */
@@ -159,7 +162,7 @@ const duplicateOwned = new Statement<OwnedProject & { name: string | null }, Pro
       .selectFrom('copy')
       .selectAll('copy')
       .select(writtenCams().as('cams')),
-  { createsRows: true },
+  { actingAs: { user: 'userId' }, createsRows: true },
 );
 
 /**
@@ -190,7 +193,7 @@ const insertWithCams = new StatementVariants<number, Owned & { name: string; des
       .selectFrom('project')
       .selectAll('project')
       .select(writtenCams().as('cams')),
-  { createsRows: true, examples: [0, 1, 2], maxVariants: 8 },
+  { actingAs: { user: 'userId' }, createsRows: true, examples: [0, 1, 2], maxVariants: 8 },
 );
 
 type ExportRow = { projectName: string; projectDescription: string | null } & { [Key in keyof ExportedCam]: ExportedCam[Key] | null };
@@ -211,6 +214,7 @@ const findForExport = new Statement<OwnedProject, ExportRow>(({ db, param }) =>
       'cams.profile_points as profilePoints',
     ])
     .orderBy('cams.id'),
+  { actingAs: { user: 'userId' } },
 );
 
 /** Every statement of `ProjectRepository`, by name: `npm run sql:generate` writes their SQL to `project.repository.sql`. */

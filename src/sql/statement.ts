@@ -15,6 +15,8 @@ import { toDataAccessError } from '../common/map-error.ts';
 import { CopyInRows } from '../connection/copy-in.ts';
 import { streamsCopyIn } from '../connection/pooled-client.ts';
 import type { Tables } from '../entities.ts';
+import { ACTING_EMAIL_SETTING, ACTING_USER_SETTING } from '../common/acting-user.ts';
+import { TransactionSettings } from '../connection/transaction-settings.ts';
 
 /** Builds queries and compiles them to SQL, never runs them: statements run on the caller's EntityManager. */
 const builder = new Kysely<Tables>({
@@ -50,12 +52,19 @@ export interface StatementBuilder<Params extends StatementParams> {
   item<List extends ListName<Params>, Field extends keyof ItemOf<Params[List]> & string>(list: List, index: number, field: Field): RawBuilder<ItemOf<Params[List]>[Field]>;
 }
 
+/** The string parameters of a statement: where the acting user's id or address can come from. */
+type TextParam<Params> = { [Name in keyof Params]: Params[Name] extends string ? Name : never }[keyof Params] & string;
+
 /**
- * What running a statement does, as far as repeating it goes. `createsRows`: every run inserts new rows, so a second
- * run after a lost answer could create them twice; any other statement (a read, an update, an upsert, a delete)
- * leaves the same rows when repeated.
+ * What a statement is, besides its SQL:
+ * - `actingAs`: the parameter that names the user it acts for, by id or by e-mail address. The package's own
+ *   connections set it for the statement's transaction (`acting-user.ts`), which the row-level security policies
+ *   compare rows with, so a role that is subject to them sees that user's rows only.
+ * - `createsRows`: every run inserts new rows, so a second run after a lost answer could create them twice; any other
+ *   statement (a read, an update, an upsert, a delete) leaves the same rows when repeated.
  */
-export interface StatementEffect {
+export interface StatementOptions<Params> {
+  actingAs: { user: TextParam<Params> } | { email: TextParam<Params> };
   createsRows?: boolean;
 }
 
@@ -73,18 +82,30 @@ interface Compiled<Row> {
 export class Statement<Params extends StatementParams, Row> {
   readonly #build: (builder: StatementBuilder<Params>) => Compilable<Row>;
   readonly #bySchema = new Map<string, Compiled<Row>>();
-  readonly #effect: StatementEffect;
+  readonly #options: StatementOptions<Params>;
 
-  constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>, effect: StatementEffect = {}) {
+  constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>, options: StatementOptions<Params>) {
     this.#build = build;
-    this.#effect = effect;
+    this.#options = options;
   }
 
-  /** Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. */
+  /**
+   * Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. On the
+   * package's own connections, the acting user's setting travels with it in the same round trip.
+   */
   run(em: EntityManager, schema: string, params: Params): Promise<Row[]> {
     const { query, slots } = this.#compiled(schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
-    return execute(em, { ...query, parameters: values }, this.#effect);
+    if (streamsCopy(em)) values.push(this.#actingUser(params));
+    return execute(em, { ...query, parameters: values }, this.#options);
+  }
+
+  #actingUser(params: Params): TransactionSettings {
+    const { actingAs } = this.#options;
+    const named = params as Record<string, string>;
+    return 'user' in actingAs
+      ? new TransactionSettings([[ACTING_USER_SETTING, named[actingAs.user]!]])
+      : new TransactionSettings([[ACTING_EMAIL_SETTING, named[actingAs.email]!.toLowerCase()]]);
   }
 
   /** The SQL sent for `schema`, for review (`npm run sql:generate`). */
@@ -124,17 +145,17 @@ type Variant = number | boolean | string | Readonly<Record<string, boolean | str
 export class StatementVariants<V extends Variant, Params extends StatementParams, Row> {
   readonly examples: readonly V[];
   readonly #build: (builder: StatementBuilder<Params>, variant: V) => Compilable<Row>;
-  readonly #effect: StatementEffect;
+  readonly #options: StatementOptions<Params>;
   readonly #maxVariants: number;
   readonly #statements = new Map<string, Statement<Params, Row>>();
 
   constructor(
     build: (builder: StatementBuilder<Params>, variant: V) => Compilable<Row>,
-    options: StatementEffect & { examples: readonly V[]; maxVariants?: number },
+    options: StatementOptions<Params> & { examples: readonly V[]; maxVariants?: number },
   ) {
-    const { examples, maxVariants = Infinity, ...effect } = options;
+    const { examples, maxVariants = Infinity, ...statementOptions } = options;
     this.#build = build;
-    this.#effect = effect;
+    this.#options = statementOptions;
     this.#maxVariants = maxVariants;
     this.examples = examples;
   }
@@ -152,7 +173,7 @@ export class StatementVariants<V extends Variant, Params extends StatementParams
       // A Map iterates in insertion order: moving a used variant to the end leaves the least recently used first.
       this.#statements.delete(key);
     } else {
-      statement = new Statement((builder) => this.#build(builder, variant), this.#effect);
+      statement = new Statement((builder) => this.#build(builder, variant), this.#options);
       if (this.#statements.size >= this.#maxVariants) this.#statements.delete(this.#statements.keys().next().value!);
     }
     this.#statements.set(key, statement);
@@ -205,7 +226,7 @@ export function streamsCopy(em: EntityManager): boolean {
  * MikroORM's logger like MikroORM's own queries (with placeholders, never values). Errors become our typed errors;
  * a broken connection inside a transaction takes the whole transaction with it, so repeating the work is then safe.
  */
-async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>, effect: StatementEffect): Promise<Row[]> {
+async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>, effect: { createsRows?: boolean }): Promise<Row[]> {
   const logger = em.config.getLogger();
   const logging = logger.isEnabled('query');
   const started = logging ? performance.now() : 0;

@@ -71,7 +71,7 @@ const upsertUser = new StatementVariants<boolean, UpsertParams, UserDto>(
         }),
       )
       .returning((eb) => selection(userColumns(eb, isoTimestampInReturning(schema)))),
-  { examples: [false, true] },
+  { actingAs: { user: 'id' }, examples: [false, true] },
 );
 
 const findById = new Statement<{ id: string }, UserDto>(({ db, param }) =>
@@ -79,6 +79,7 @@ const findById = new Statement<{ id: string }, UserDto>(({ db, param }) =>
     .selectFrom('users')
     .select((eb) => selection(userColumns(eb)))
     .where('users.id', '=', param('id')),
+  { actingAs: { user: 'id' } },
 );
 
 const findByEmail = new Statement<{ email: string }, UserDto>(({ db, param }) =>
@@ -86,6 +87,7 @@ const findByEmail = new Statement<{ email: string }, UserDto>(({ db, param }) =>
     .selectFrom('users')
     .select((eb) => selection(userColumns(eb)))
     .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
+  { actingAs: { email: 'email' } },
 );
 
 /** A field left out is a null parameter that keeps the stored value. */
@@ -99,6 +101,7 @@ const updateUser = new Statement<{ id: string; email: string | null; subscriptio
     }))
     .where('users.id', '=', param('id'))
     .returning((eb) => selection(userColumns(eb, isoTimestampInReturning(schema)))),
+  { actingAs: { user: 'id' } },
 );
 
 /**
@@ -116,7 +119,7 @@ const deleteUser = new StatementVariants<boolean, { id: string }, { id: string; 
           ? sql<number[]>`array(${eb.selectFrom('projects').select('projects.id').where('projects.user_id', '=', param('id'))})`.as('projectIds')
           : sql<number[]>`'{}'::int[]`.as('projectIds'),
       ]),
-  { examples: [false, true] },
+  { actingAs: { user: 'id' }, examples: [false, true] },
 );
 
 /** The user, its projects (oldest first) and their cams, as one statement whatever their number. */
@@ -137,6 +140,7 @@ const findWithProjectsByEmail = new Statement<{ email: string }, UserWithProject
       ).as('projects'),
     ])
     .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
+  { actingAs: { email: 'email' } },
 );
 
 /** Every statement of `UserRepository`, by name: `npm run sql:generate` writes their SQL to `user.repository.sql`. */
