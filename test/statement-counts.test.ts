@@ -72,13 +72,13 @@ describe('writes: one statement each unless a transaction is needed', () => {
     expect(await count(() => db().projects.delete(small.userId, id))).toBe(1);
   });
 
-  it('projects.import: of 24 cams 1; from 25 cams on, of any number, BEGIN, the project, ids, one COPY, the cams, COMMIT', async () => {
+  it('projects.import: of 24 cams 1; from 25 cams on, of any number, BEGIN, the project, the staging table, one COPY, the cams, COMMIT', async () => {
     const document = await db().projects.export(large.userId, large.projectId);
     const withCams = (n: number) => ({ ...document, project: { ...document.project, cams: document.project.cams.slice(0, n) } });
     expect(await count(() => db().projects.import(small.userId, withCams(24)))).toBe(1);
     for (const n of [25, 1000]) {
       const { statements } = await statementsOf(() => db().projects.import(small.userId, withCams(n)));
-      expect(statements.map(firstKeyword)).toEqual(['begin', 'insert', 'select', 'copy', 'select', 'commit']);
+      expect(statements.map(firstKeyword)).toEqual(['begin', 'insert', 'create', 'copy', 'with', 'commit']);
     }
   });
 
@@ -95,12 +95,12 @@ describe('writes: one statement each unless a transaction is needed', () => {
     expect(await count(() => db().cams.update(small.userId, cam.id, { name: 'y' }, { expectedVersion: 9 }).catch(() => undefined))).toBe(2);
   });
 
-  it('cams.createMany: of 24 cams 1 multi-row INSERT; from 25 cams on, of any number, BEGIN, ids, one COPY, the cams, COMMIT', async () => {
+  it('cams.createMany: of 24 cams 1 multi-row INSERT; from 25 cams on, of any number, BEGIN, the staging table, one COPY, the cams, COMMIT', async () => {
     const inputs = (n: number) => Array.from({ length: n }, () => camInput({ profilePoints: undefined, lift: 10 }));
     expect(await count(() => db().cams.createMany(small.userId, small.projectId, inputs(24)))).toBe(1);
     for (const n of [25, 2100]) {
       const { statements } = await statementsOf(() => db().cams.createMany(small.userId, small.projectId, inputs(n)));
-      expect(statements.map(firstKeyword)).toEqual(['begin', 'select', 'copy', 'select', 'commit']);
+      expect(statements.map(firstKeyword)).toEqual(['begin', 'create', 'copy', 'with', 'commit']);
     }
   });
 

@@ -30,7 +30,7 @@ const BATCH_POINTS = 500_000;
 export async function writeCams(em: EntityManager, userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[] | undefined> {
   if (streamsCams(em, cams.length)) {
     return inTransaction(em, async (unit) => {
-      const created = await repository(unit).copyIntoOwnedProject(userId, projectId, cams);
+      const created = await repository(unit).copyIntoProject(userId, projectId, cams, createdInTransaction(unit, userId, projectId));
       return created.length === 0 ? undefined : created;
     });
   }

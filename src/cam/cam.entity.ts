@@ -1,4 +1,5 @@
-import { defineEntity, p } from '@mikro-orm/core';
+import { defineEntity, p, type PolicyDef } from '@mikro-orm/core';
+import { ACTING_USER_POLICIES } from '../common/acting-user.ts';
 import { CamRepository } from './cam.repository.ts';
 import { CAM_TYPES } from './cam-type.ts';
 import type { ProfilePoint } from './profile-points.ts';
@@ -12,6 +13,9 @@ export const CamSchema = defineEntity({
   schema: '*',
   repository: () => CamRepository,
   tableName: 'cams',
+  // Deny by default: only the acting user's rows, for any role that neither owns the table nor bypasses row-level security.
+  rowLevelSecurity: true,
+  policies: [ACTING_USER_POLICIES.cams as PolicyDef],
   // A project's cams in id order, the order of every list and page: it also serves the foreign key.
   indexes: [{ name: 'cams_project_id_id_index', properties: ['project', 'id'] }],
 

@@ -224,33 +224,19 @@ returning
   "public"."enginecampro_iso_timestamp" ("created_at") as "createdAt",
   "public"."enginecampro_iso_timestamp" ("updated_at") as "updatedAt";
 
--- CamRepository.reserveIdsInOwnedProject
-select
-  nextval(pg_get_serial_sequence('"public"."cams"', 'id'))::int as "id"
-from
-  generate_series(
-    1,
-    case
-      when exists (
-        (
-          select
-            1 as "owned"
-          from
-            "public"."projects"
-          where
-            "public"."projects"."id" = $1
-            and "public"."projects"."user_id" = $2
-        )
-      ) then $3::int
-      else 0
-    end
-  ) as "slot";
+-- CamRepository.createStaging
+create temp table if not exists "pg_temp"."enginecampro_new_cams" (
+  name text,
+  cam_type text,
+  lift numeric,
+  duration int,
+  profile_points jsonb
+) on
+commit
+drop;
 
--- CamRepository.copyCams
-copy "public"."cams" (
-  "id",
-  "user_id",
-  "project_id",
+-- CamRepository.copyStagedCams
+copy "pg_temp"."enginecampro_new_cams" (
   "name",
   "cam_type",
   "lift",
@@ -260,8 +246,38 @@ copy "public"."cams" (
 from
   stdin;
 
--- CamRepository.findSummaries
+-- CamRepository.insertStaged (false)
+with
+  "staged" as (
+    delete from "pg_temp"."enginecampro_new_cams"
+    returning
+      *
+  )
+insert into
+  "public"."cams" (
+    "user_id",
+    "project_id",
+    "name",
+    "cam_type",
+    "lift",
+    "duration",
+    "profile_points"
+  )
 select
+  "public"."projects"."user_id",
+  "public"."projects"."id",
+  "staged"."name",
+  "staged"."cam_type",
+  "staged"."lift",
+  "staged"."duration",
+  "staged"."profile_points"
+from
+  "public"."projects"
+  cross join staged as "staged"
+where
+  "public"."projects"."id" = $1
+  and "public"."projects"."user_id" = $2
+returning
   "id" as "id",
   "project_id" as "projectId",
   "name" as "name",
@@ -270,21 +286,47 @@ select
   "duration" as "duration",
   "version" as "version",
   "profile_points" is not null as "hasProfile",
-  to_char(
-    "created_at" at time zone 'UTC',
-    'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
-  ) as "createdAt",
-  to_char(
-    "updated_at" at time zone 'UTC',
-    'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'
-  ) as "updatedAt"
+  "public"."enginecampro_iso_timestamp" ("created_at") as "createdAt",
+  "public"."enginecampro_iso_timestamp" ("updated_at") as "updatedAt";
+
+-- CamRepository.insertStaged (true)
+with
+  "staged" as (
+    delete from "pg_temp"."enginecampro_new_cams"
+    returning
+      *
+  )
+insert into
+  "public"."cams" (
+    "user_id",
+    "project_id",
+    "name",
+    "cam_type",
+    "lift",
+    "duration",
+    "profile_points"
+  )
+select
+  $1::varchar as "user_id",
+  $2::int as "project_id",
+  "staged"."name",
+  "staged"."cam_type",
+  "staged"."lift",
+  "staged"."duration",
+  "staged"."profile_points"
 from
-  "public"."cams"
-where
-  "public"."cams"."user_id" = $1
-  and "public"."cams"."id" = any ($2::int[])
-order by
-  "public"."cams"."id";
+  staged as "staged"
+returning
+  "id" as "id",
+  "project_id" as "projectId",
+  "name" as "name",
+  "cam_type" as "camType",
+  "lift"::float8 as "lift",
+  "duration" as "duration",
+  "version" as "version",
+  "profile_points" is not null as "hasProfile",
+  "public"."enginecampro_iso_timestamp" ("created_at") as "createdAt",
+  "public"."enginecampro_iso_timestamp" ("updated_at") as "updatedAt";
 
 -- CamRepository.findOwned
 select

@@ -4,7 +4,7 @@ import { ownedProject } from '../project/project.projections.ts';
 import { float8, isoTimestampInReturning, selection } from '../sql/expressions.ts';
 import { Repository } from '../sql/repository.ts';
 import { Statement, StatementVariants } from '../sql/statement.ts';
-import { copyCams, copyChunks } from './cam-copy.ts';
+import { copyChunks, copyStagedCams, STAGING_TABLE, withStaging, type StagedCam } from './staged-cams.ts';
 import type { Cam } from './cam.entity.ts';
 import { camColumns, camSummaryColumns } from './cam.projections.ts';
 import { LIFT_TOLERANCE, type CamDto, type CamSummaryDto } from './cam.schemas.ts';
@@ -98,28 +98,46 @@ const insertManyIntoCreatedProject = new StatementVariants<number, IntoProject &
   { actingAs: { user: 'userId' }, createsRows: true, examples: [1, 2], maxVariants: 8 },
 );
 
-/**
- * `count` new cam ids, in ascending order, when the user owns the project; none otherwise. COPY returns nothing: rows
- * copied with ids taken first can be read back, in the order they were given. The ids come from a query that names no
- * table but the sequence's (the ownership check is a subquery of the row count): distributed PostgreSQL runs it where
- * the sequence is.
- */
-const reserveIdsInOwnedProject = new Statement<IntoProject & { count: number }, { id: number }>(({ db, schema, param }) => {
-  const owned = ownedProject(db, param('userId'), param('projectId')).select(sql.lit(1).as('owned'));
-  return db
-    .selectFrom(sql`generate_series(1, case when exists (${owned}) then ${param('count')}::int else 0 end)`.as('slot'))
-    .select(sql<number>`nextval(pg_get_serial_sequence(${sql.lit(`"${schema}"."cams"`)}, 'id'))::int`.as('id'));
-}, { actingAs: { user: 'userId' } });
-
-/** Cams the user just copied, by id, oldest first. */
-const findSummaries = new Statement<Owned & { ids: number[] }, CamSummaryDto>(({ db, param }) =>
-  db
-    .selectFrom('cams')
-    .select((eb) => selection(camSummaryColumns(eb)))
-    .where('cams.user_id', '=', param('userId'))
-    .where((eb) => eb('cams.id', '=', eb.fn.any(sql<number[]>`${param('ids')}::int[]`)))
-    .orderBy('cams.id'),
+/** The staging table of a bulk write (`staged-cams.ts`), created the first time the transaction needs it. */
+const createStaging = new Statement<Owned, never>(
+  () => sql`create temp table if not exists ${sql.table(STAGING_TABLE)} (name text, cam_type text, lift numeric, duration int, profile_points jsonb) on commit drop`,
   { actingAs: { user: 'userId' } },
+);
+
+/**
+ * The staged cams into a project of the user, emptying the staging table: the rows it reads are the rows it deletes.
+ * The project's row is cross-joined with them, so they reach the INSERT in the order they were copied and take their
+ * serial ids in that order; none when the user has no such project. Variants: into a project the transaction created
+ * itself (`created-projects.ts`), which needs no ownership check.
+ */
+const insertStaged = new StatementVariants<boolean, IntoProject, CamSummaryDto>(
+  ({ db, schema, param }, intoCreatedProject) => {
+    // The rows the CTE deleted, by the CTE's name.
+    const staged = sql<StagedCam>`staged`.as('staged');
+    return withStaging(db)
+      .with('staged', (db) => db.deleteFrom(STAGING_TABLE).returningAll())
+      .insertInto('cams')
+      .columns(NEW_CAM_COLUMNS)
+      .expression(
+        intoCreatedProject
+          ? db
+              .selectFrom(staged)
+              .select([
+                sql<string>`${param('userId')}::varchar`.as('user_id'),
+                sql<number>`${param('projectId')}::int`.as('project_id'),
+                'staged.name',
+                'staged.cam_type',
+                'staged.lift',
+                'staged.duration',
+                'staged.profile_points',
+              ])
+          : ownedProject(db, param('userId'), param('projectId'))
+              .crossJoin(staged)
+              .select(['projects.user_id', 'projects.id', 'staged.name', 'staged.cam_type', 'staged.lift', 'staged.duration', 'staged.profile_points']),
+      )
+      .returning((eb) => selection(camSummaryColumns(eb, isoTimestampInReturning(schema))));
+  },
+  { actingAs: { user: 'userId' }, createsRows: true, examples: [false, true] },
 );
 
 const findOwned = new Statement<OwnedCam, StoredCam>(({ db, param }) =>
@@ -230,9 +248,9 @@ export const CAM_STATEMENTS = {
   insertIntoOwnedProject,
   insertManyIntoOwnedProject,
   insertManyIntoCreatedProject,
-  reserveIdsInOwnedProject,
-  copyCams,
-  findSummaries,
+  createStaging,
+  copyStagedCams,
+  insertStaged,
   findOwned,
   listInOwnedProject,
   updateOwned,
@@ -241,7 +259,7 @@ export const CAM_STATEMENTS = {
 };
 
 /**
- * The statements on `cams`. Each method runs one statement and returns DTO rows, never entities; `copyIntoOwnedProject`
+ * The statements on `cams`. Each method runs one statement and returns DTO rows, never entities; `copyIntoProject`
  * runs three, in the caller's transaction.
  */
 export class CamRepository extends Repository<Cam> {
@@ -266,14 +284,15 @@ export class CamRepository extends Repository<Cam> {
   }
 
   /**
-   * Copies many cams into a project of the user in one COPY, in input order, and reads their summaries back; none when
-   * the user has no such project. Three statements: run it inside a transaction, and only where `canCopy()`.
+   * Copies many cams into a project of the user through the staging table, in input order, and returns their summaries;
+   * none when the user has no such project. Three statements: run it inside a transaction, and only where `canCopy()`.
+   * `intoCreatedProject`: the project is one this transaction created, and needs no ownership check.
    */
-  async copyIntoOwnedProject(userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[]> {
-    const ids = (await this.run(reserveIdsInOwnedProject, { userId, projectId, count: cams.length })).map((row) => row.id).sort((a, b) => a - b);
-    if (ids.length === 0) return [];
-    await this.copyIn(copyCams, copyChunks(ids, userId, projectId, cams));
-    return this.run(findSummaries, { userId, ids });
+  async copyIntoProject(userId: string, projectId: number, cams: readonly NewCam[], intoCreatedProject: boolean): Promise<CamSummaryDto[]> {
+    await this.run(createStaging, { userId });
+    await this.copyIn(copyStagedCams, copyChunks(cams));
+    const rows = await this.run(insertStaged.of(intoCreatedProject), { userId, projectId });
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   async findOwned(userId: string, camId: number): Promise<StoredCam | undefined> {

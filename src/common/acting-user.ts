@@ -16,3 +16,17 @@ export const ACTING_EMAIL_SETTING = 'enginecampro.acting_email';
  */
 export const ACTING_USER = `(select nullif(current_setting('${ACTING_USER_SETTING}', true), ''))`;
 export const ACTING_EMAIL = `(select nullif(current_setting('${ACTING_EMAIL_SETTING}', true), ''))`;
+
+/**
+ * The row-level security policy of each table, as the entities declare it and the migrations created it: a role that
+ * neither owns the tables nor has BYPASSRLS reads and writes only the rows of the user a statement acts for, and no
+ * row when none is set. A call that finds a user by address acts for that address: the user's row, and that user's
+ * projects and cams (found by an init plan that runs only then).
+ */
+const ownerByEmail = `(${ACTING_EMAIL} is not null and user_id = (select id from users where lower(email) = ${ACTING_EMAIL}))`;
+
+export const ACTING_USER_POLICIES = {
+  users: { name: 'enginecampro_acting_user', using: `id = ${ACTING_USER} or lower(email) = ${ACTING_EMAIL}`, check: `id = ${ACTING_USER}` },
+  projects: { name: 'enginecampro_acting_user', using: `user_id = ${ACTING_USER} or ${ownerByEmail}`, check: `user_id = ${ACTING_USER}` },
+  cams: { name: 'enginecampro_acting_user', using: `user_id = ${ACTING_USER} or ${ownerByEmail}`, check: `user_id = ${ACTING_USER}` },
+} as const;

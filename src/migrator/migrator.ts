@@ -8,6 +8,7 @@ import { mappingErrors } from '../common/map-error.ts';
 import { parseOptions } from '../common/options.ts';
 import { ensureMigrationHistory, readMigrationHistory, recordMigration, forgetMigration, type ExecutedMigration } from './migration-history.ts';
 import { enterSchema, refuseForeignTables, schemaForMigrations } from './migration-schema.ts';
+import { applyAccess, checkAccessChanges } from './privileges.ts';
 
 /** Our ORM, a host application's ORM that registered our entities, or any EntityManager of either. */
 export type MigrationTarget = Pick<MikroORM, 'em'> | EntityManager;
@@ -22,10 +23,30 @@ const schemaOption = {
 
 const schemaOptionSchema = z.strictObject(schemaOption);
 
+/** One role or several. */
+const roles = z.union([z.string().min(1), z.array(z.string().min(1))]).transform((given) => (Array.isArray(given) ? given : [given]));
+
 const migrateOptionsSchema = z.strictObject({
   ...schemaOption,
   /** Stop after this migration; later ones stay pending. Default: apply all. */
   to: z.string().min(1).optional(),
+  /**
+   * Roles the service calls may run as: given the rows of the package's tables, their sequences, its function and the
+   * schema's usage, and nothing that changes the schema. Roles granted before keep their grants (extended to the
+   * objects of new migrations) until they are revoked.
+   */
+  grantTo: roles.default([]),
+  /** Roles that lose every privilege on the package's objects. */
+  revokeFrom: roles.default([]),
+  /**
+   * Lets the end users of a Supabase application read their own users row, projects and cams through the Data API or
+   * Realtime (read only: writes stay with the services): `role` is what PostgREST runs signed-in requests as (default
+   * `authenticated`), `claim` the JWT claim with the user's id (default `sub`: Supabase Auth's `auth.uid()`, Clerk's
+   * user id). `false` turns it off; left out, it stays as it is.
+   */
+  endUsers: z
+    .union([z.literal(false), z.strictObject({ role: z.string().min(1).default('authenticated'), claim: z.string().min(1).default('sub') })])
+    .optional(),
 });
 
 const rollbackOptionsSchema = z.strictObject({
@@ -87,11 +108,16 @@ function indexOfBundled(name: string): number {
   return index;
 }
 
-/** Applies every pending bundled migration (or those up to `to`) in one transaction; returns the names applied. */
+/**
+ * Applies every pending bundled migration (or those up to `to`) in one transaction, then who may use the tables
+ * (`grantTo`, `revokeFrom`, `endUsers`, and Supabase's API roles locked out); returns the names applied.
+ */
 export async function migrate(target: MigrationTarget, given: MigrateOptions = {}): Promise<string[]> {
   const options = parseOptions(migrateOptionsSchema, given, 'migrate()');
   const last = options.to === undefined ? bundledMigrations.length - 1 : indexOfBundled(options.to);
+  const access = { grantTo: options.grantTo, revokeFrom: options.revokeFrom, endUsers: options.endUsers };
   return underMigrationLock(target, options, async (em, schema) => {
+    await checkAccessChanges(em, access);
     await enterSchema(em, schema);
     const history = await readMigrationHistory(em, schema);
     if (history.length === 0) await refuseForeignTables(em, schema);
@@ -103,6 +129,7 @@ export async function migrate(target: MigrationTarget, given: MigrateOptions = {
       await run(migration, 'up');
       await recordMigration(em, schema, migration.name);
     }
+    await applyAccess(em, schema, access);
     return pending.map((migration) => migration.name);
   });
 }

@@ -1,4 +1,5 @@
-import { Cascade, defineEntity, p } from '@mikro-orm/core';
+import { Cascade, defineEntity, p, type PolicyDef } from '@mikro-orm/core';
+import { ACTING_USER_POLICIES } from '../common/acting-user.ts';
 import { ProjectRepository } from './project.repository.ts';
 import { timestampProperties } from '../common/timestamps.ts';
 import { Cam } from '../cam/cam.entity.ts';
@@ -10,6 +11,9 @@ export const ProjectSchema = defineEntity({
   schema: '*',
   repository: () => ProjectRepository,
   tableName: 'projects',
+  // Deny by default: only the acting user's rows, for any role that neither owns the table nor bypasses row-level security.
+  rowLevelSecurity: true,
+  policies: [ACTING_USER_POLICIES.projects as PolicyDef],
   // One index per ordering of `projects.list`, led by the owner and ended by the id that breaks ties: a page is a
   // range scan whatever the user's number of projects. The first also serves the foreign key and lookups by user.
   indexes: [

@@ -1,6 +1,5 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { schemaOf } from '../common/schema.ts';
-import type { Tables } from '../entities.ts';
 import { streamsCopy, type CopyIn, type Statement } from './statement.ts';
 
 /** The base of our repositories: runs statements on the repository's EntityManager, in the entities' schema. */
@@ -9,9 +8,9 @@ export abstract class Repository<Entity extends object> extends EntityRepository
     return statement.run(this.em, this.#schema(), params);
   }
 
-  /** Streams rows into a table with COPY: only where `canCopy()`. */
-  protected async copyIn<Table extends keyof Tables & string>(copy: CopyIn<Table>, chunks: Iterable<string>): Promise<void> {
-    await copy.run(this.em, this.#schema(), chunks);
+  /** Streams rows into a (staging) table with COPY: only where `canCopy()`. */
+  protected async copyIn(copy: CopyIn, chunks: Iterable<string>): Promise<void> {
+    await copy.run(this.em, chunks);
   }
 
   /** Whether the repository's EntityManager can stream COPY: on the package's own pool, not on a host's. */

@@ -80,11 +80,11 @@ interface Compiled<Row> {
  * than the driver's round trip on loopback, so nothing on a hot path builds one per call.
  */
 export class Statement<Params extends StatementParams, Row> {
-  readonly #build: (builder: StatementBuilder<Params>) => Compilable<Row>;
+  readonly #build: (builder: StatementBuilder<Params>) => Buildable<Row>;
   readonly #bySchema = new Map<string, Compiled<Row>>();
   readonly #options: StatementOptions<Params>;
 
-  constructor(build: (builder: StatementBuilder<Params>) => Compilable<Row>, options: StatementOptions<Params>) {
+  constructor(build: (builder: StatementBuilder<Params>) => Buildable<Row>, options: StatementOptions<Params>) {
     this.#build = build;
     this.#options = options;
   }
@@ -116,13 +116,21 @@ export class Statement<Params extends StatementParams, Row> {
   #compiled(schema: string): Compiled<Row> {
     let compiled = this.#bySchema.get(schema);
     if (!compiled) {
-      const query = this.#build({ db: builder.withSchema(schema), schema, param, item }).compile();
+      const built = this.#build({ db: builder.withSchema(schema), schema, param, item });
+      const query = isRaw(built) ? built.compile(builder) : built.compile();
       const slots = query.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
       compiled = { query, slots };
       this.#bySchema.set(schema, compiled);
     }
     return compiled;
   }
+}
+
+/** A query built with Kysely's builders, or raw SQL (`sql`...``) for what they do not build (DDL). */
+type Buildable<Row> = Compilable<Row> | RawBuilder<Row>;
+
+function isRaw<Row>(built: Buildable<Row>): built is RawBuilder<Row> {
+  return 'isRawBuilder' in built;
 }
 
 function param<T>(name: string): RawBuilder<T> {
@@ -144,13 +152,13 @@ type Variant = number | boolean | string | Readonly<Record<string, boolean | str
  */
 export class StatementVariants<V extends Variant, Params extends StatementParams, Row> {
   readonly examples: readonly V[];
-  readonly #build: (builder: StatementBuilder<Params>, variant: V) => Compilable<Row>;
+  readonly #build: (builder: StatementBuilder<Params>, variant: V) => Buildable<Row>;
   readonly #options: StatementOptions<Params>;
   readonly #maxVariants: number;
   readonly #statements = new Map<string, Statement<Params, Row>>();
 
   constructor(
-    build: (builder: StatementBuilder<Params>, variant: V) => Compilable<Row>,
+    build: (builder: StatementBuilder<Params>, variant: V) => Buildable<Row>,
     options: StatementOptions<Params> & { examples: readonly V[]; maxVariants?: number },
   ) {
     const { examples, maxVariants = Infinity, ...statementOptions } = options;
@@ -182,37 +190,26 @@ export class StatementVariants<V extends Variant, Params extends StatementParams
 }
 
 /**
- * `COPY <table> (<columns>) FROM STDIN` on the caller's EntityManager (inside its transaction when it has one), the
- * columns typed from the entity-derived tables. Only for an EntityManager whose connections stream COPY
- * (`streamsCopy(em)`): the package's own pool.
+ * `COPY <table> (<columns>) FROM STDIN` on the caller's EntityManager (inside its transaction when it has one). `table`
+ * is schema-qualified (a temporary table's `pg_temp.<name>`): the package copies only into staging tables, whose
+ * INSERT ... SELECT into its own tables is an ordinary statement. Only for an EntityManager whose connections stream
+ * COPY (`streamsCopy(em)`): the package's own pool.
  */
-export class CopyIn<Table extends keyof Tables & string> {
-  readonly #table: Table;
-  readonly #columns: ReadonlyArray<keyof Tables[Table] & string>;
-  readonly #bySchema = new Map<string, CompiledQuery>();
+export class CopyIn {
+  readonly #compiled: CompiledQuery;
 
-  constructor(table: Table, columns: ReadonlyArray<keyof Tables[Table] & string>) {
-    this.#table = table;
-    this.#columns = columns;
+  constructor(table: string, columns: readonly string[]) {
+    this.#compiled = sql`copy ${sql.table(table)} (${sql.join(columns.map((column) => sql.id(column)))}) from stdin`.compile(builder);
   }
 
   /** Streams the rows (chunks of the text format, `copyRow()`) into the table. */
-  run(em: EntityManager, schema: string, chunks: Iterable<string>): Promise<unknown> {
-    return execute(em, { ...this.#compiled(schema), parameters: [new CopyInRows(chunks)] }, { createsRows: true });
+  run(em: EntityManager, chunks: Iterable<string>): Promise<unknown> {
+    return execute(em, { ...this.#compiled, parameters: [new CopyInRows(chunks)] }, { createsRows: true });
   }
 
-  /** The SQL sent for `schema`, for review (`npm run sql:generate`). */
-  sql(schema: string): string {
-    return this.#compiled(schema).sql;
-  }
-
-  #compiled(schema: string): CompiledQuery {
-    let compiled = this.#bySchema.get(schema);
-    if (!compiled) {
-      compiled = sql`copy ${sql.table(`${schema}.${this.#table}`)} (${sql.join(this.#columns.map((column) => sql.id(column)))}) from stdin`.compile(builder);
-      this.#bySchema.set(schema, compiled);
-    }
-    return compiled;
+  /** The SQL sent, for review (`npm run sql:generate`). */
+  sql(): string {
+    return this.#compiled.sql;
   }
 }
 

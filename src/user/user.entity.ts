@@ -1,4 +1,5 @@
-import { Cascade, defineEntity, p } from '@mikro-orm/core';
+import { Cascade, defineEntity, p, type PolicyDef } from '@mikro-orm/core';
+import { ACTING_USER_POLICIES } from '../common/acting-user.ts';
 import { UserRepository } from './user.repository.ts';
 import { timestampProperties } from '../common/timestamps.ts';
 import { Project } from '../project/project.entity.ts';
@@ -9,6 +10,9 @@ export const UserSchema = defineEntity({
   schema: '*',
   repository: () => UserRepository,
   tableName: 'users',
+  // Deny by default: only the acting user's rows, for any role that neither owns the table nor bypasses row-level security.
+  rowLevelSecurity: true,
+  policies: [ACTING_USER_POLICIES.users as PolicyDef],
   // One unique index on lower(email) makes `Test@Example.com` and `test@example.com` the same address and serves
   // every lookup by email; a second, case-sensitive unique index would only cost writes.
   // Built from the table MikroORM hands in, so it names the schema the entity is placed in.

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { camSchema, camSummarySchema, ConflictError, NotFoundError, ValidationError } from '../../src/index.ts';
-import { camInput, createUserWithProject, lobeProfile } from '../support/fixtures.ts';
+import { camInput, createUser, createUserWithProject, lobeProfile } from '../support/fixtures.ts';
 import { refusingCamsNamed } from '../support/refusing-cams.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
@@ -88,6 +88,27 @@ describe('cams.createMany', () => {
       throw new Error('changed my mind');
     });
     await expect(transaction).rejects.toThrow('changed my mind');
+    expect((await database.db.cams.list(user.id, project.id)).items).toEqual([]);
+  });
+
+  it('copies twice in one transaction, into two projects, each write with its own cams only', async () => {
+    const { user, project } = await createUserWithProject(database.db);
+    const second = await database.db.projects.create(user.id, { name: 'Second' });
+    const named = (prefix: string) => Array.from({ length: 30 }, (_, i) => camInput({ name: `${prefix} ${i}` }));
+    await database.db.transaction(async (tx) => {
+      expect((await tx.cams.createMany(user.id, project.id, named('First'))).map((cam) => cam.name)).toEqual(named('First').map((cam) => cam.name));
+      expect((await tx.cams.createMany(user.id, second.id, named('Second'))).map((cam) => cam.name)).toEqual(named('Second').map((cam) => cam.name));
+    });
+    expect((await database.db.cams.list(user.id, project.id)).items.map((cam) => cam.name)).toEqual(named('First').map((cam) => cam.name));
+    expect((await database.db.cams.list(user.id, second.id)).items.map((cam) => cam.name)).toEqual(named('Second').map((cam) => cam.name));
+  });
+
+  it("copies nothing into another user's project, even when the caller's transaction goes on to commit", async () => {
+    const { user, project } = await createUserWithProject(database.db);
+    const intruder = await createUser(database.db, 'intruder');
+    await database.db.transaction(async (tx) => {
+      await expect(tx.cams.createMany(intruder.id, project.id, Array.from({ length: 30 }, () => camInput()))).rejects.toBeInstanceOf(NotFoundError);
+    });
     expect((await database.db.cams.list(user.id, project.id)).items).toEqual([]);
   });
 

@@ -32,7 +32,7 @@ describe('the cam-owners migration on an installation that has cams', () => {
   });
 
   it('rolls back to cams without an owner column', async () => {
-    expect(await database.db.rollback({ to: before })).toEqual(names.slice(names.indexOf(camOwners)).reverse());
+    expect(await database.db.rollback({ to: before })).toEqual([camOwners]);
     const [column] = await database.db.fork().execute<{ found: boolean }[]>(
       `select exists (select from information_schema.columns where table_name = 'cams' and column_name = 'user_id') as found`,
     );
