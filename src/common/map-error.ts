@@ -1,5 +1,5 @@
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from './fault-codes.ts';
-import { ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type ConnectionFault, type EntityName } from './errors.ts';
+import { ConfigurationError, ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type ConnectionFault } from './errors.ts';
 
 /**
  * What the failed work was, as far as a retry is concerned. `repeatable`: running it again is safe even if the failed
@@ -8,6 +8,11 @@ import { ConflictError, ConnectionError, DataAccessError, NotFoundError, Validat
  */
 export interface FailedWork {
   repeatable: boolean;
+  /**
+   * The ids the work referred to, by the entity they name: what a foreign-key violation is reported with when the
+   * server keeps the key out of its message (it does for a role under row-level security).
+   */
+  referenced?: { User?: string; Project?: number };
 }
 
 /** A connection fault: why, whether it can have reached the server, and what to tell the caller. */
@@ -93,7 +98,7 @@ const UNIQUE_CONSTRAINTS: Record<string, string> = {
 };
 
 /** Which record a foreign key points at, so a dangling reference reads as "that record was not found". */
-const FOREIGN_KEYS: Record<string, EntityName> = {
+const FOREIGN_KEYS: Record<string, 'User' | 'Project'> = {
   projects_user_id_foreign: 'User',
   cams_project_id_foreign: 'Project',
 };
@@ -129,11 +134,19 @@ export function toDataAccessError(error: unknown, work: FailedWork = { repeatabl
     case '23503': {
       // foreign_key_violation: the referenced row is missing (or was deleted meanwhile)
       const entity = FOREIGN_KEYS[fields.constraint ?? ''];
-      const id = /\)=\((.*)\) is not present/s.exec(fields.detail ?? '')?.[1];
+      const key = /\)=\((.*)\) is not present/s.exec(fields.detail ?? '')?.[1];
+      const id = entity === undefined ? undefined : key === undefined ? work.referenced?.[entity] : entity === 'User' ? key : Number(key);
       return entity && id !== undefined
-        ? new NotFoundError(entity, entity === 'User' ? id : Number(id), { cause: error })
+        ? new NotFoundError(entity, id, { cause: error })
         : new ConflictError(`Referenced record missing: ${fields.detail ?? message}`, { cause: error });
     }
+    case '42501': // insufficient_privilege, and a row that row-level security refuses
+      return new ConfigurationError(
+        `The database refused this to the connection's role (${message}). A role that does not own the tables needs the grants of ` +
+          "migrate({ grantTo }), and writes of its own (not through the package's calls) must act for the user whose rows they are: " +
+          "set_config('enginecampro.acting_user', <user id>, true) in their transaction",
+        { cause: error },
+      );
     case '23514': // check_violation
     case '23502': // not_null_violation
     case '22003': // numeric_value_out_of_range

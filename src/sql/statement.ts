@@ -11,7 +11,7 @@ import {
   type RawBuilder,
 } from 'kysely';
 import { performance } from 'node:perf_hooks';
-import { toDataAccessError } from '../common/map-error.ts';
+import { toDataAccessError, type FailedWork } from '../common/map-error.ts';
 import { CopyInRows } from '../connection/copy-in.ts';
 import { streamsCopyIn } from '../connection/pooled-client.ts';
 import type { Tables } from '../entities.ts';
@@ -97,7 +97,8 @@ export class Statement<Params extends StatementParams, Row> {
     const { query, slots } = this.#compiled(schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
     if (streamsCopy(em)) values.push(this.#actingUser(params));
-    return execute(em, { ...query, parameters: values }, this.#options);
+    const { userId, projectId } = params as { userId?: string; projectId?: number };
+    return execute(em, { ...query, parameters: values }, { createsRows: this.#options.createsRows, referenced: { User: userId, Project: projectId } });
   }
 
   #actingUser(params: Params): TransactionSettings {
@@ -223,7 +224,7 @@ export function streamsCopy(em: EntityManager): boolean {
  * MikroORM's logger like MikroORM's own queries (with placeholders, never values). Errors become our typed errors;
  * a broken connection inside a transaction takes the whole transaction with it, so repeating the work is then safe.
  */
-async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>, effect: { createsRows?: boolean }): Promise<Row[]> {
+async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>, effect: { createsRows?: boolean; referenced?: FailedWork['referenced'] }): Promise<Row[]> {
   const logger = em.config.getLogger();
   const logging = logger.isEnabled('query');
   const started = logging ? performance.now() : 0;
@@ -237,6 +238,6 @@ async function execute<Row>(em: EntityManager, query: CompiledQuery<Row>, effect
     if (logging) {
       logger.logQuery({ query: query.sql, took: Math.round(performance.now() - started), level: 'error' });
     }
-    throw toDataAccessError(error, { repeatable: em.isInTransaction() || !effect.createsRows });
+    throw toDataAccessError(error, { repeatable: em.isInTransaction() || !effect.createsRows, referenced: effect.referenced });
   }
 }

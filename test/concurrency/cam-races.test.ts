@@ -12,7 +12,7 @@ describe('cams.create and cams.createMany raced', () => {
     const { user, project } = await createUserWithProject(db());
     const outcomes = await race(() => db().cams.create(user.id, project.id, camInput()));
     expect(outcomes.failedOnlyWith()).toEqual([]);
-    expect(await countRows(db(), 'select 1 from cams where project_id = ?', [project.id])).toBe(CALLERS);
+    expect(await countRows(database.owner, 'select 1 from cams where project_id = ?', [project.id])).toBe(CALLERS);
   });
 
   it.each([
@@ -24,7 +24,7 @@ describe('cams.create and cams.createMany raced', () => {
     const outcomes = await race(() => db().cams.createMany(user.id, project.id, inputs));
     expect(outcomes.failedOnlyWith()).toEqual([]);
     for (const created of outcomes.results) expect(created.map((cam) => cam.name)).toEqual(inputs.map((cam) => cam.name));
-    expect(await countRows(db(), 'select 1 from cams where project_id = ?', [project.id])).toBe(CALLERS * count);
+    expect(await countRows(database.owner, 'select 1 from cams where project_id = ?', [project.id])).toBe(CALLERS * count);
   });
 });
 
@@ -77,7 +77,7 @@ describe('cams.update raced', () => {
     const outcomes = await race<unknown>((caller) => (caller === CALLERS / 2 ? db().cams.delete(user.id, cam.id) : db().cams.update(user.id, cam.id, { duration: 250 })));
     outcomes.failedOnlyWith(NotFoundError);
     expect(outcomes.settled[CALLERS / 2]!.status).toBe('fulfilled');
-    expect(await countRows(db(), 'select 1 from cams where id = ?', [cam.id])).toBe(0);
+    expect(await countRows(database.owner, 'select 1 from cams where id = ?', [cam.id])).toBe(0);
   });
 });
 

@@ -18,7 +18,7 @@ function documentOf(count: number, name = 'Imported'): ProjectDocument {
 
 /** Every project of the user with its number of cams, by name. */
 async function camsPerProject(userId: string): Promise<{ name: string; cams: number }[]> {
-  return db().fork().execute(
+  return database.owner.fork().execute(
     `select p.name, (select count(*)::int from cams c where c.project_id = p.id) as cams from projects p where p.user_id = ? order by p.id`,
     [userId],
   );
@@ -30,7 +30,7 @@ describe('projects.create raced', () => {
     const outcomes = await race(() => db().projects.create(user.id, { name: 'Double submitted' }));
     expect(outcomes.failedOnlyWith()).toEqual([]);
     expect(new Set(outcomes.results.map((project) => project.id)).size).toBe(CALLERS);
-    expect(await countRows(db(), 'select 1 from projects where user_id = ?', [user.id])).toBe(CALLERS);
+    expect(await countRows(database.owner, 'select 1 from projects where user_id = ?', [user.id])).toBe(CALLERS);
   });
 });
 
@@ -52,7 +52,7 @@ describe('projects.delete raced', () => {
     const outcomes = await race(() => db().projects.delete(user.id, project.id));
     expect(outcomes.results).toHaveLength(1);
     expect(outcomes.failedOnlyWith(NotFoundError)).toHaveLength(CALLERS - 1);
-    expect(await countRows(db(), 'select 1 from cams where project_id = ?', [project.id])).toBe(0);
+    expect(await countRows(database.owner, 'select 1 from cams where project_id = ?', [project.id])).toBe(0);
   });
 
   it('while cams are written into it: no cam outlives it, every write a result or NotFoundError', async () => {
@@ -65,8 +65,8 @@ describe('projects.delete raced', () => {
     });
     outcomes.failedOnlyWith(NotFoundError);
     expect(outcomes.settled[CALLERS / 2]!.status).toBe('fulfilled');
-    expect(await countRows(db(), 'select 1 from cams where project_id = ?', [project.id])).toBe(0);
-    expect(await orphans(db())).toBe(0);
+    expect(await countRows(database.owner, 'select 1 from cams where project_id = ?', [project.id])).toBe(0);
+    expect(await orphans(database.owner)).toBe(0);
   });
 });
 
@@ -104,8 +104,8 @@ describe('projects.duplicate raced', () => {
     await db().cams.createMany(user.id, project.id, [camInput(), camInput()]);
     const outcomes = await race<unknown>((caller) => (caller === CALLERS / 2 ? db().users.delete(user.id) : db().projects.duplicate(user.id, project.id)));
     outcomes.failedOnlyWith(NotFoundError);
-    expect(await countRows(db(), 'select 1 from projects where user_id = ?', [user.id])).toBe(0);
-    expect(await orphans(db())).toBe(0);
+    expect(await countRows(database.owner, 'select 1 from projects where user_id = ?', [user.id])).toBe(0);
+    expect(await orphans(database.owner)).toBe(0);
   });
 });
 
@@ -150,7 +150,7 @@ describe('projects.import raced', () => {
     const callers = 6;
     const outcomes = await race<unknown>((caller) => (caller === 3 ? db().users.delete(user.id) : db().projects.import(user.id, document)), callers);
     outcomes.failedOnlyWith(NotFoundError);
-    expect(await countRows(db(), 'select 1 from projects where user_id = ?', [user.id])).toBe(0);
-    expect(await orphans(db())).toBe(0);
+    expect(await countRows(database.owner, 'select 1 from projects where user_id = ?', [user.id])).toBe(0);
+    expect(await orphans(database.owner)).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ describe('users.upsert raced', () => {
     const [first, ...rest] = outcomes.results;
     expect(first).toMatchObject({ id: 'user_webhook', email: 'webhook@example.com', subscriptionStatus: 'free' });
     for (const user of rest) expect(user).toEqual(first);
-    expect(await countRows(db(), `select 1 from users where id = 'user_webhook'`)).toBe(1);
+    expect(await countRows(database.owner, `select 1 from users where id = 'user_webhook'`)).toBe(1);
   });
 
   it('by the same webhook for a user that exists: every delivery returns it unchanged, updated_at included', async () => {
@@ -47,8 +47,8 @@ describe('users.upsert raced', () => {
     expect(winners.size).toBe(1);
     expect(outcomes.results).toHaveLength(CALLERS / 2);
     for (const error of errors) expect((error as ConflictError).message).toMatch(/already taken/);
-    expect(await countRows(db(), `select 1 from users where lower(email) = 'pair@example.com'`)).toBe(1);
-    expect(await countRows(db(), `select 1 from users where id in ('user_pair_a', 'user_pair_b')`)).toBe(1);
+    expect(await countRows(database.owner, `select 1 from users where lower(email) = 'pair@example.com'`)).toBe(1);
+    expect(await countRows(database.owner, `select 1 from users where id in ('user_pair_a', 'user_pair_b')`)).toBe(1);
   });
 
   it('beside deletes of the same user: each call a result or NotFoundError, and the state a serial order leaves', async () => {
@@ -62,7 +62,7 @@ describe('users.upsert raced', () => {
     expect(deletes.some((outcome) => outcome.status === 'fulfilled')).toBe(true);
     // Upserts never fail, whatever the deletes did.
     expect(outcomes.settled.filter((outcome, caller) => caller % 4 !== 0 && outcome.status === 'rejected')).toEqual([]);
-    expect(await countRows(db(), `select 1 from users where id = 'user_flicker'`)).toBeLessThanOrEqual(1);
+    expect(await countRows(database.owner, `select 1 from users where id = 'user_flicker'`)).toBeLessThanOrEqual(1);
   });
 });
 
@@ -80,7 +80,7 @@ describe('users.update raced', () => {
     const outcomes = await race((caller) => db().users.update(ids[caller % 2]!, { email: caller % 2 ? 'Wanted@Example.com' : 'wanted@example.com' }));
     outcomes.failedOnlyWith(ConflictError);
     expect(new Set(outcomes.results.map((user: UserDto) => user.id)).size).toBe(1);
-    expect(await countRows(db(), `select 1 from users where lower(email) = 'wanted@example.com'`)).toBe(1);
+    expect(await countRows(database.owner, `select 1 from users where lower(email) = 'wanted@example.com'`)).toBe(1);
   });
 });
 
@@ -92,8 +92,8 @@ describe('users.delete raced', () => {
     const outcomes = await race(() => db().users.delete(user.id));
     expect(outcomes.results).toHaveLength(1);
     expect(outcomes.failedOnlyWith(NotFoundError)).toHaveLength(CALLERS - 1);
-    expect(await countRows(db(), `select 1 from projects where user_id = ?`, [user.id])).toBe(0);
-    expect(await orphans(db())).toBe(0);
+    expect(await countRows(database.owner, `select 1 from projects where user_id = ?`, [user.id])).toBe(0);
+    expect(await orphans(database.owner)).toBe(0);
   });
 
   it('while projects and cams are written for that user: nothing of the user stays, nothing is orphaned', async () => {
@@ -115,8 +115,8 @@ describe('users.delete raced', () => {
     });
     outcomes.failedOnlyWith(NotFoundError);
     expect(outcomes.settled[CALLERS / 2]!.status).toBe('fulfilled');
-    expect(await countRows(db(), `select 1 from projects where user_id = ?`, [user.id])).toBe(0);
-    expect(await countRows(db(), `select 1 from users where id = ?`, [user.id])).toBe(0);
-    expect(await orphans(db())).toBe(0);
+    expect(await countRows(database.owner, `select 1 from projects where user_id = ?`, [user.id])).toBe(0);
+    expect(await countRows(database.owner, `select 1 from users where id = ?`, [user.id])).toBe(0);
+    expect(await orphans(database.owner)).toBe(0);
   });
 });

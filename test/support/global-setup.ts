@@ -4,6 +4,7 @@ import { connect } from '../../src/index.ts';
 import { EmbeddedPostgresUnavailable } from './embedded-postgres.ts';
 import { PgBouncerUnavailable, startPgBouncer, type RunningPgBouncer } from './pgbouncer.ts';
 import { databaseUrl, startPostgresServer, type PostgresServer } from './postgres-server.ts';
+import { GRANTED_ROLE_PASSWORD } from './roles.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -12,6 +13,11 @@ declare module 'vitest' {
     databasePrefix: string;
     /** The admin URL through PgBouncer when `TEST_POOLER=pgbouncer`, else empty: what `useTestDatabase()`'s `db` uses. */
     pooledAdminUrl: string;
+    /**
+     * With `TEST_ROLE=granted`, the login role `useTestDatabase()`'s `db` connects as: neither the tables' owner nor
+     * BYPASSRLS, granted the package's tables by `migrate({ grantTo })`. Empty otherwise (the server's superuser).
+     */
+    grantedRole: string;
   }
 }
 
@@ -36,8 +42,15 @@ export default async function setup(project: TestProject) {
   console.log(`PostgreSQL ${rows[0]!.server_version} from ${server.source}`);
   await admin.query(`create database ${template}`);
 
+  const role = process.env.TEST_ROLE || undefined;
+  if (role !== undefined && role !== 'granted') throw new Error(`TEST_ROLE=${role}: the only role is granted`);
+  const grantedRole = role ? `${prefix}app` : '';
+  if (grantedRole) {
+    await admin.query(`create role ${grantedRole} login password '${GRANTED_ROLE_PASSWORD}' nosuperuser nobypassrls`);
+    console.log(`each test file's db connects as ${grantedRole}, granted the package's tables (not their owner, no BYPASSRLS)`);
+  }
   const db = connect({ url: databaseUrl(server.adminUrl, template) });
-  await db.migrate();
+  await db.migrate(grantedRole ? { grantTo: grantedRole } : {});
   await db.close();
 
   // After the template's migration, which stays direct: a pooled connection left idle on the template would make
@@ -62,6 +75,7 @@ export default async function setup(project: TestProject) {
   project.provide('templateDatabase', template);
   project.provide('databasePrefix', prefix);
   project.provide('pooledAdminUrl', pgbouncer ? pgbouncer.pooledUrl(server.adminUrl) : '');
+  project.provide('grantedRole', grantedRole);
 
   return async () => {
     await pgbouncer?.stop(); // first: its server connections would hold the databases below
@@ -69,6 +83,7 @@ export default async function setup(project: TestProject) {
     for (const { datname } of leftovers.rows) {
       await admin.query(`drop database if exists "${datname}" with (force)`);
     }
+    if (grantedRole) await admin.query(`drop role if exists ${grantedRole}`);
     await admin.end();
     await server.stop();
   };

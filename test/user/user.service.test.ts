@@ -98,7 +98,7 @@ describe('users.delete', () => {
     const cam = await database.db.cams.create(user.id, project.id, camInput());
     await database.db.users.delete(user.id);
     await expect(database.db.users.get(user.id)).rejects.toBeInstanceOf(NotFoundError);
-    const [left] = await database.db.fork().execute<{ projects: number; cams: number }[]>(
+    const [left] = await database.owner.fork().execute<{ projects: number; cams: number }[]>(
       `select (select count(*)::int from projects where id = ?) as projects, (select count(*)::int from cams where id = ?) as cams`,
       [project.id, cam.id],
     );
