@@ -1,0 +1,154 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ConfigurationError, connect, NotFoundError, type Database, type ProjectDocument } from '../../src/index.ts';
+import { camInput } from '../support/fixtures.ts';
+import { createLoginRole, dropRole } from '../support/roles.ts';
+import { useTestDatabase } from '../support/test-database.ts';
+
+/**
+ * The usual production split: one role owns the schema and runs the migrations, the application connects as another,
+ * granted what the service calls need by `migrate({ grantTo })`, which neither owns the tables nor bypasses row-level
+ * security. The whole service suite also runs as such a role (`TEST_ROLE=granted` in `.ci/run`); here, what only that
+ * split shows.
+ */
+const database = useTestDatabase({ migrated: false });
+const suffix = `${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+const ownerRole = `ecp_owner_${suffix}`;
+const appRole = `ecp_app_${suffix}`;
+let ownerUrl: string;
+let appUrl: string;
+let owner: Database;
+let app: Database;
+
+/** Runs `statements` in one transaction as the application's role, acting for `actingUser` when given. */
+async function asApp(statements: string[], actingUser?: string): Promise<{ rows: Record<string, unknown>[] } | { code: string }> {
+  const client = new pg.Client(appUrl);
+  await client.connect();
+  try {
+    await client.query('begin');
+    if (actingUser) await client.query(`select set_config('enginecampro.acting_user', $1, true)`, [actingUser]);
+    let rows: Record<string, unknown>[] = [];
+    for (const sql of statements) rows = (await client.query(sql)).rows;
+    return { rows };
+  } catch (error) {
+    return { code: (error as { code: string }).code };
+  } finally {
+    await client.query('rollback').catch(() => undefined);
+    await client.end();
+  }
+}
+
+beforeAll(async () => {
+  const admin = inject('postgresAdminUrl');
+  ownerUrl = await createLoginRole(admin, database.url, ownerRole);
+  appUrl = await createLoginRole(admin, database.url, appRole);
+  // The owner may create the package's schema and objects in this database, nothing more.
+  const client = new pg.Client(database.url);
+  await client.connect();
+  await client.query(`grant create on database "${new URL(database.url).pathname.slice(1)}" to ${ownerRole}`);
+  await client.end();
+  owner = connect({ url: ownerUrl, schema: 'enginecampro' });
+  await owner.migrate({ grantTo: appRole });
+  app = connect({ url: appUrl, schema: 'enginecampro' });
+});
+afterAll(async () => {
+  await app?.close();
+  await owner?.close();
+  const admin = new pg.Client(database.url);
+  await admin.connect();
+  await admin.query(`drop schema if exists enginecampro cascade`);
+  await admin.query(`revoke all on database "${new URL(database.url).pathname.slice(1)}" from ${ownerRole}`);
+  await admin.end();
+  for (const role of [appRole, ownerRole]) await dropRole(inject('postgresAdminUrl'), role);
+});
+
+describe('a role granted the tables by migrate({ grantTo })', () => {
+  it('makes every service call, in transactions, bulk writes included', async () => {
+    const alice = await app.users.upsert({ id: 'user_alice', email: 'alice@example.com' });
+    await app.users.update(alice.id, { subscriptionStatus: 'pro' });
+    expect(await app.users.getByEmail('ALICE@example.com')).toMatchObject({ id: alice.id, subscriptionStatus: 'pro' });
+    const project = await app.projects.create(alice.id, { name: 'Street' });
+    const cam = await app.cams.create(alice.id, project.id, camInput());
+    await app.cams.update(alice.id, cam.id, { duration: 270 }, { expectedVersion: 1 });
+    const many = await app.cams.createMany(alice.id, project.id, Array.from({ length: 30 }, (_, i) => camInput({ name: `Bulk ${i}` })));
+    expect(many).toHaveLength(30);
+    expect((await app.cams.list(alice.id, project.id, { limit: 100 })).items).toHaveLength(31);
+    const copy = await app.projects.duplicate(alice.id, project.id);
+    expect(copy.cams).toHaveLength(31);
+    const document: ProjectDocument = await app.projects.export(alice.id, project.id);
+    const imported = await app.projects.import(alice.id, document);
+    expect(imported.cams).toHaveLength(31);
+    await app.transaction(async (tx) => {
+      const inTx = await tx.projects.create(alice.id, { name: 'In a transaction' });
+      await tx.cams.createMany(alice.id, inTx.id, Array.from({ length: 40 }, () => camInput()));
+      await tx.projects.update(alice.id, inTx.id, { description: 'with 40 cams' });
+    });
+    const graph = await app.users.getWithProjects('alice@example.com');
+    expect(graph.projects.map((p) => p.cams.length)).toEqual([31, 31, 31, 40]);
+    expect((await app.projects.get(alice.id, project.id, { withCams: true })).cams).toHaveLength(31);
+    await app.cams.delete(alice.id, cam.id);
+    await app.projects.delete(alice.id, copy.id);
+    expect((await app.projects.list(alice.id)).items).toHaveLength(3);
+    await app.users.delete(alice.id);
+    await expect(app.users.get(alice.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('checks the connection and reports the migrations', async () => {
+    const report = await app.checkConnection();
+    expect(report).toMatchObject({ user: appRole, schema: 'enginecampro', tablesPresent: true, pendingMigrations: [] });
+    expect((await app.migrationStatus()).pending).toEqual([]);
+  });
+
+  it('cannot change the schema: no ALTER, DROP, TRUNCATE or new table', async () => {
+    for (const sql of [
+      'alter table enginecampro.cams add column notes text',
+      'drop table enginecampro.cams',
+      'truncate enginecampro.cams',
+      'create table enginecampro.mine (id int)',
+      'drop policy enginecampro_acting_user on enginecampro.cams',
+      'alter table enginecampro.cams disable row level security',
+    ]) {
+      expect(await asApp([sql]), sql).toEqual({ code: '42501' });
+    }
+  });
+
+  it('sees no row with nobody acting, and only the acting user’s rows in a statement without an ownership clause', async () => {
+    for (const id of ['user_bob', 'user_carol']) {
+      await app.users.upsert({ id, email: `${id}@example.com` });
+      const project = await app.projects.create(id, { name: `${id}'s` });
+      await app.cams.create(id, project.id, camInput());
+    }
+    expect(await asApp(['select count(*)::int as count from enginecampro.cams'])).toEqual({ rows: [{ count: 0 }] });
+    expect(await asApp(['select distinct user_id from enginecampro.cams'], 'user_bob')).toEqual({ rows: [{ user_id: 'user_bob' }] });
+    expect(await asApp(['select id from enginecampro.users order by id'], 'user_bob')).toEqual({ rows: [{ id: 'user_bob' }] });
+    // A write that forgot whose rows it changes changes only the acting user's.
+    expect(await asApp([`update enginecampro.cams set duration = 1`, 'select count(*)::int as count from enginecampro.cams where duration = 1'], 'user_bob')).toEqual({
+      rows: [{ count: 1 }],
+    });
+    // And cannot write a row for another user.
+    expect(await asApp([`insert into enginecampro.projects (user_id, name) values ('user_carol', 'planted')`], 'user_bob')).toEqual({ code: '42501' });
+  });
+
+  it('keeps its grants through a later migrate() that does not name it', async () => {
+    await owner.migrate();
+    expect(await app.users.get('user_bob')).toMatchObject({ id: 'user_bob' });
+  });
+
+  it('loses them with migrate({ revokeFrom }), and then every call is a ConfigurationError', async () => {
+    await owner.migrate({ revokeFrom: appRole });
+    await expect(app.users.get('user_bob')).rejects.toBeInstanceOf(ConfigurationError);
+    await owner.migrate({ grantTo: appRole });
+    expect(await app.users.get('user_bob')).toMatchObject({ id: 'user_bob' });
+  });
+});
+
+describe('migrate({ grantTo }) refuses, before it changes anything', () => {
+  it.each([
+    ['a role that does not exist', 'no_such_role_here', /No such role: "no_such_role_here"/],
+    ["Supabase's API roles", 'authenticated', /Cannot grant the package's tables to "authenticated"/],
+    ['everyone', 'public', /Cannot grant the package's tables to "public"/],
+  ])('%s', async (_name, role, message) => {
+    await expect(owner.migrate({ grantTo: role })).rejects.toThrow(message);
+    await expect(owner.migrate({ grantTo: role })).rejects.toBeInstanceOf(ConfigurationError);
+  });
+});
