@@ -1,12 +1,12 @@
 import { parseArgs } from 'node:util';
-import type { Command } from './command.ts';
+import type { AccessOptions, Command, CommandOption } from './command.ts';
 import { findCommand } from './commands/index.ts';
 import { UsageError } from './usage-error.ts';
 
 /** What the command line asks for, before any connection is made. */
 export type Invocation =
   | { kind: 'help'; command: Command | undefined }
-  | { kind: 'run'; command: Command; url: string | undefined; schema: string | undefined; json: boolean; to: string | undefined };
+  | { kind: 'run'; command: Command; url: string | undefined; schema: string | undefined; json: boolean; to: string | undefined; access: AccessOptions };
 
 // One option set for every command, so global options may come before or after the command name; which command
 // takes which of its own options is checked afterwards, with a message naming both.
@@ -16,6 +16,10 @@ const OPTIONS = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   to: { type: 'string' },
+  'grant-to': { type: 'string', multiple: true },
+  'revoke-from': { type: 'string', multiple: true },
+  'end-users': { type: 'string' },
+  'no-end-users': { type: 'boolean' },
 } as const;
 
 /** Reads `argv` (without the node and script paths). Throws `UsageError` for anything that cannot work. */
@@ -36,10 +40,18 @@ export function parseInvocation(argv: string[]): Invocation {
   rejectExtra(rest, command);
   if (values.help) return { kind: 'help', command };
 
-  if (values.to !== undefined && command.options.to === undefined) {
-    throw new UsageError(`'${command.name}' does not take --to`, { command: command.name });
+  const given: CommandOption[] = (['to', 'grant-to', 'revoke-from', 'end-users', 'no-end-users'] as const).filter((option) => values[option] !== undefined);
+  const refused = given.find((option) => command.options[option] === undefined);
+  if (refused) throw new UsageError(`'${command.name}' does not take --${refused}`, { command: command.name });
+  if (values['end-users'] !== undefined && values['no-end-users']) {
+    throw new UsageError('--end-users and --no-end-users contradict each other', { command: command.name });
   }
-  return { kind: 'run', command, url: values.url, schema: values.schema, json: values.json ?? false, to: values.to };
+  const access: AccessOptions = {
+    grantTo: values['grant-to'] ?? [],
+    revokeFrom: values['revoke-from'] ?? [],
+    endUsers: values['no-end-users'] ? false : values['end-users'] === undefined ? undefined : { claim: values['end-users'] },
+  };
+  return { kind: 'run', command, url: values.url, schema: values.schema, json: values.json ?? false, to: values.to, access };
 }
 
 function parseStrictly(argv: string[]) {

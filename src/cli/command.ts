@@ -2,8 +2,16 @@ import type { Database } from '../index.ts';
 import type { ExitCode } from './exit-codes.ts';
 import type { Output } from './output.ts';
 
-/** The options a command may take besides the global `--url`, `--json` and `--help`. */
-export type CommandOption = 'to';
+/** The options a command may take besides the global `--url`, `--schema`, `--json` and `--help`. */
+export type CommandOption = 'to' | 'grant-to' | 'revoke-from' | 'end-users' | 'no-end-users';
+
+/** Who may use the tables, as `migrate` is told: `migrate()`'s `grantTo`, `revokeFrom` and `endUsers`. */
+export interface AccessOptions {
+  grantTo: string[];
+  revokeFrom: string[];
+  /** A claim: end-user reads on, the user's id in that claim; `false`: off; `undefined`: as they are. */
+  endUsers: { claim: string } | false | undefined;
+}
 
 export interface CommandContext {
   db: Database;
@@ -11,6 +19,8 @@ export interface CommandContext {
   displayUrl: string;
   /** `--to`, when the command takes it and it was given. */
   to: string | undefined;
+  /** `--grant-to`, `--revoke-from`, `--end-users` and `--no-end-users`, for a command that takes them. */
+  access: AccessOptions;
   out: Output;
 }
 

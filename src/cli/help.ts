@@ -3,7 +3,13 @@ import { commands } from './commands/index.ts';
 
 export const PROGRAM = 'enginecampro-db';
 
-const OPTION_SYNOPSIS: Record<CommandOption, string> = { to: '--to <name>' };
+const OPTION_SYNOPSIS: Record<CommandOption, string> = {
+  to: '--to <name>',
+  'grant-to': '--grant-to <role>',
+  'revoke-from': '--revoke-from <role>',
+  'end-users': '--end-users <claim>',
+  'no-end-users': '--no-end-users',
+};
 
 const GLOBAL_OPTIONS: [string, string][] = [
   ['--url <url>', 'postgres://user:password@host:5432/database (default: the DATABASE_URL variable)'],

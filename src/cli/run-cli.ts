@@ -23,7 +23,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
     }
     const schema = invocation.schema ?? env.ENGINECAMPRO_DB_SCHEMA;
     db = connect({ url, schema: schema || undefined });
-    return await invocation.command.run({ db, displayUrl: redactDatabaseUrl(url), to: invocation.to, out: createOutput(invocation.json) });
+    return await invocation.command.run({ db, displayUrl: redactDatabaseUrl(url), to: invocation.to, access: invocation.access, out: createOutput(invocation.json) });
   } catch (error) {
     const { message, exitCode } = describeFailure(error, url);
     process.stderr.write(`${message}\n`);

@@ -100,7 +100,8 @@ async function packageObjects(em: EntityManager, schema: string): Promise<Packag
 /** What the service calls need at run time: rows, ids, the timestamp function, the history (to report), the schema. */
 async function grantRuntime(em: EntityManager, objects: PackageObjects, role: string): Promise<void> {
   const to = identifier(role);
-  await em.execute(`grant usage on schema ${objects.schema} to ${to}`);
+  // `public` is every role's to use unless the database says otherwise: its grants are the database's, not ours.
+  if (objects.schemaName !== 'public') await em.execute(`grant usage on schema ${objects.schema} to ${to}`);
   await onEach(em, `grant select, insert, update, delete on table`, objects.tables.map((table) => table.sql), `to ${to}`);
   await onEach(em, `grant select on table`, objects.history, `to ${to}`);
   await onEach(em, `grant usage on sequence`, objects.sequences, `to ${to}`);

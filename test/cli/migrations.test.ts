@@ -90,3 +90,38 @@ describe('migrate, status and rollback on a fresh database', () => {
     expect(await cli('rollback')).toMatchObject({ exitCode: 0, stdout: 'Nothing to revert.\n' });
   });
 });
+
+describe('migrate sets who may use the tables', () => {
+  const database = useTestDatabase({ migrated: false });
+  const cli = (...args: string[]) => runCli([...args, '--url', database.url]);
+  const roles = [`ecp_cli_a_${process.pid}`, `ecp_cli_b_${process.pid}`];
+
+  async function granted(role: string): Promise<boolean> {
+    const [row] = await database.db.fork().execute<{ granted: boolean }[]>(`select has_table_privilege(?, 'cams', 'INSERT') as granted`, [role]);
+    return row!.granted;
+  }
+
+  it('grants every role given with --grant-to, and revokes with --revoke-from', async () => {
+    for (const role of roles) await database.db.fork().execute(`create role ${role}`);
+    try {
+      expect(await cli('migrate', '--grant-to', roles[0]!, '--grant-to', roles[1]!)).toMatchObject({ exitCode: 0, stderr: '' });
+      expect([await granted(roles[0]!), await granted(roles[1]!)]).toEqual([true, true]);
+      expect(await cli('migrate', '--revoke-from', roles[0]!)).toMatchObject({ exitCode: 0, stderr: '' });
+      expect([await granted(roles[0]!), await granted(roles[1]!)]).toEqual([false, true]);
+    } finally {
+      await cli('migrate', '--revoke-from', roles[0]!, '--revoke-from', roles[1]!);
+      for (const role of roles) await database.db.fork().execute(`drop role ${role}`);
+    }
+  });
+
+  it('refuses a role that does not exist with exit 2, and grants nothing', async () => {
+    const result = await cli('migrate', '--grant-to', 'no_such_role_here');
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/No such role: "no_such_role_here"/);
+  });
+
+  it('refuses the options on a command that does not take them', async () => {
+    expect((await cli('status', '--grant-to', roles[0]!)).stderr).toMatch(/'status' does not take --grant-to/);
+    expect((await cli('migrate', '--end-users', 'sub', '--no-end-users')).stderr).toMatch(/contradict each other/);
+  });
+});

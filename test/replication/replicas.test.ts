@@ -92,6 +92,40 @@ describe('connect({ replicas })', () => {
     expect(transactions.primary).toBeLessThan(reads);
   });
 
+  it('serves a role granted the tables (not their owner) from the replica too, its rows only', async () => {
+    const setup = connect({ url: pair.primary.url });
+    const role = 'ecp_replica_app';
+    try {
+      await adminQuery(pair.primary.adminUrl, `create role ${role} login password '${role}' nosuperuser nobypassrls`);
+      await setup.migrate({ grantTo: role });
+      const url = new URL(pair.primary.url);
+      url.username = url.password = role;
+      const replicaUrl = new URL(pair.replica.url);
+      replicaUrl.username = replicaUrl.password = role;
+      const granted = connect({ url: url.toString(), replicas: [replicaUrl.toString()], maxReplicaLagMillis: 60_000, replicaProbeIntervalMillis: 30_000 });
+      try {
+        const user = await granted.users.upsert({ id: 'user_granted_reader', email: 'granted.reader@example.com' });
+        const project = await granted.projects.create(user.id, { name: 'Read from the replica' });
+        await pair.caughtUp();
+        await inRotation(granted);
+        const before = await committed(pair.replica);
+        expect((await granted.projects.get(user.id, project.id, { withCams: true })).name).toBe('Read from the replica');
+        expect((await granted.projects.list(user.id)).items).toHaveLength(1);
+        await granted.close();
+        let reads = 0;
+        for (let attempt = 0; attempt < 40 && reads < 2; attempt++) {
+          await sleep(50);
+          reads = (await committed(pair.replica)) - before;
+        }
+        expect(reads).toBeGreaterThanOrEqual(2);
+      } finally {
+        await granted.close();
+      }
+    } finally {
+      await setup.close();
+    }
+  });
+
   it('reads from the replica what it holds, even what the primary has changed since, within the bound', async () => {
     const user = await createUser(slowProbes, 'stale');
     await pair.caughtUp();

@@ -5,14 +5,22 @@ import { plural } from '../output.ts';
 export const migrateCommand: Command = {
   name: 'migrate',
   summary: 'Apply the pending bundled migrations',
-  usage: 'migrate [--to <name>]',
+  usage: 'migrate [--to <name>] [--grant-to <role>]... [--revoke-from <role>]... [--end-users <claim> | --no-end-users]',
   details: [
     'Applies every pending migration in one transaction, under a lock, so several processes can run it at once.',
-    'With --to, stops after that migration. Applying nothing is a success.',
+    'With --to, stops after that migration. Applying nothing is a success. Then sets who may use the tables:',
+    'roles granted before keep their grants, and Supabase\'s API roles (anon, authenticated, service_role) keep none.',
   ],
-  options: { to: 'stop after the migration <name>' },
-  async run({ db, to, out }) {
-    const applied = await db.migrate(to === undefined ? {} : { to });
+  options: {
+    to: 'stop after the migration <name>',
+    'grant-to': 'let role <role> make the service calls (repeatable): rows, sequences, the schema; never the schema itself',
+    'revoke-from': 'take every privilege on the package\'s objects from role <role> (repeatable)',
+    'end-users': 'let signed-in end users of a Supabase app read their own rows; their id is the JWT claim <claim> (e.g. sub)',
+    'no-end-users': 'turn end-user reads off',
+  },
+  async run({ db, to, access, out }) {
+    const { grantTo, revokeFrom, endUsers } = access;
+    const applied = await db.migrate({ ...(to !== undefined && { to }), grantTo, revokeFrom, ...(endUsers !== undefined && { endUsers }) });
     if (out.json) {
       out.document({ applied });
     } else if (applied.length === 0) {
