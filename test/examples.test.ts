@@ -48,6 +48,14 @@ describe('the tutorials in examples/', { timeout: 120_000 }, () => {
     ['cam-profiles', ['max lift 11.43 mm at 180 deg', 'duration at 0.050 in: 196.05 crank deg', 'Exhaust 3 (12.07 mm, 220 deg)', 'tab two refused: Cam 1 is at version 2, not 1', 'reground: v3, 11.94 mm']],
     // Starts a primary and a replica of its own: a replica needs the primary's data directory.
     ['replicas', ['replica in rotation: true', 'plain read, from the replica: replicas@example.com', 'the session reads its own write at once: 1 project', 'replica stopped: 20 of 20 reads answered, replica in rotation: false']],
+    ['least-privilege', [
+      /the owner applied \d+ migrations and granted cam_app the rows of the tables/,
+      'cam_app wrote 40 cams for alice',
+      'cam_app altering a table: refused, must be the owner',
+      'cam_app counting all projects, acting for nobody: 0',
+      'the same count, acting for bob: 1',
+      'after revoking: ConfigurationError',
+    ]],
     ['tracing', [/^POST \/sign-up {2}\d+\.\d ms\n {2}users\.upsert {2}\d+\.\d ms\n {2}projects\.create {2}\d+\.\d ms\n {2}cams\.createMany {2}\d+\.\d ms\n/m, /^ {2}cams\.get {2}\d+\.\d ms {2}ERROR NOT_FOUND$/m, 'spans recorded: 6; any with the e-mail address: no']],
   ])('%s', async (name, expected) => {
     const output = await runExample(name);
