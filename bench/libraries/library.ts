@@ -13,8 +13,10 @@ import type {
 /**
  * `raw-pg-again` is raw pg once more, on a pool of its own, in the scenarios of single calls: the same code measured
  * twice, so its ratio to raw pg is the run's own noise, the margin within which two results do not differ.
+ * `ours-granted` is ours connected as a role granted the tables (not their owner, no BYPASSRLS): every statement under
+ * row-level security, the cost of the database enforcing ownership.
  */
-export const LIBRARY_NAMES = ['ours', 'raw-pg', 'copy', 'mikro-orm', 'drizzle', 'prisma', 'raw-pg-again'] as const;
+export const LIBRARY_NAMES = ['ours', 'ours-granted', 'raw-pg', 'copy', 'mikro-orm', 'drizzle', 'prisma', 'raw-pg-again'] as const;
 export type LibraryName = (typeof LIBRARY_NAMES)[number];
 
 /** The bulk operations: what `COPY`, the physical limit of loading and unloading rows, does as well. */
@@ -69,4 +71,6 @@ export function runsBulkScenarios(name: LibraryName): boolean {
 export interface LibraryOptions {
   url: string;
   poolSize: number;
+  /** The database as a role granted its tables, for `ours-granted`; why not, when there is none. */
+  grantedUrl?: string | { unavailable: string };
 }

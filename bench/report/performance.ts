@@ -49,6 +49,7 @@ export function renderPerformancePage(results: BenchResults, source: string): st
     '- [Against raw pg](#against-raw-pg)',
     '- [Ours against each peer](#ours-against-each-peer)',
     '- [Noise](#noise)',
+    '- [Row-level security](#row-level-security)',
     '- [Bulk writes and COPY](#bulk-writes-and-copy)',
     '- [Against the targets](#against-the-targets)',
     '- [Read replicas](#read-replicas)',
@@ -130,6 +131,8 @@ export function renderPerformancePage(results: BenchResults, source: string): st
       'code: [`bench/results/run-to-run.md`](../bench/results/run-to-run.md).',
     '',
   );
+
+  push(...rowLevelSecuritySection(results, pair));
 
   const bulkWrites = bulk.filter((row) => kindOf(row) === 'bulkWrite');
   const oursBulkWrites = bulkWrites.filter((row) => row.library === 'ours');
@@ -218,6 +221,42 @@ export function renderPerformancePage(results: BenchResults, source: string): st
     '',
   );
   return lines.join('\n');
+}
+
+/**
+ * Ours connected as a role granted the tables against ours as their owner: the same calls, each under row-level
+ * security (the acting user set with the statement, the policies checked by the server). Ratio = ops/s under row-level
+ * security ÷ ops/s as the owner, beside raw pg against itself in the same mode.
+ */
+function rowLevelSecuritySection(results: BenchResults, pair: (row: ScenarioResult) => string): string[] {
+  const granted = results.results.filter((row) => row.library === 'ours-granted');
+  const section = ['## Row-level security', ''];
+  if (granted.length === 0) {
+    const why = results.unavailable.find((row) => row.name === 'ours-granted');
+    return [...section, `Not measured in this run${why ? `: ${why.reason}` : ''}.`, ''];
+  }
+  const costs = granted.flatMap((row) => {
+    const owner = results.results.find((r) => r.library === 'ours' && r.scenario === row.scenario && r.mode === row.mode);
+    return owner ? [{ row, ratio: row.ratioToRawPg / owner.ratioToRawPg }] : [];
+  });
+  const noise = (mode: string) => results.results.filter((row) => row.library === 'raw-pg-again' && row.mode === mode).map((row) => row.ratioToRawPg);
+  section.push(
+    '`ours-granted` is ours connected as a role granted the tables by `migrate({ grantTo })`, which neither owns them nor ' +
+      'bypasses row-level security: every statement carries its acting user and the server checks the policies ' +
+      '([Security](security.md)). Its operations per second as a multiple of ours as the owner:',
+    '',
+    '| scenario | under row-level security ÷ as the owner |',
+    '| --- | ---: |',
+    ...costs.map(({ row, ratio }) => `| ${pair(row)} | ${fixed(ratio, 2)} |`),
+    '',
+    ...results.modes.map(
+      (mode) =>
+        `- ${label(mode)}: ${span(costs.filter(({ row }) => row.mode === mode.name).map(({ ratio }) => ratio))}, where raw \`pg\` against ` +
+        `itself is ${span(noise(mode.name))}.`,
+    ),
+    '',
+  );
+  return section;
 }
 
 function label(mode: Mode): string {

@@ -3,6 +3,7 @@ import type { BenchResults } from './results.ts';
 
 const COLORS: Record<LibraryName, string> = {
   ours: '#1f6feb',
+  'ours-granted': '#54aeff',
   'raw-pg': '#6e7781',
   copy: '#bf8700',
   'mikro-orm': '#d1242f',
