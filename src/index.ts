@@ -24,11 +24,45 @@ export { SERVICE_CALL_CHANNEL } from './tracing.ts';
 export type { ServiceCallContext } from './tracing.ts';
 export type { ServiceCallName } from './services.ts';
 
-// Schemas of every input and output, and the types inferred from them
-export * from './user/user.schemas.ts';
-export * from './project/project.schemas.ts';
-export * from './cam/cam.schemas.ts';
+// Schemas of every input and output, and the types inferred from them: for an HTTP layer to validate with
+export { userUpsertSchema, userPatchSchema, emailSchema, userSchema, userWithProjectsSchema, SUBSCRIPTION_STATUSES } from './user/user.schemas.ts';
+export type { UserUpsertInput, UserPatch, UserDto, UserWithProjectsDto } from './user/user.schemas.ts';
+export {
+  projectInputSchema,
+  projectPatchSchema,
+  projectGetOptionsSchema,
+  projectListOptionsSchema,
+  projectDuplicateOptionsSchema,
+  projectSchema,
+  projectWithCamsSchema,
+  projectDocumentSchema,
+  PROJECT_ORDERINGS,
+  PROJECT_DOCUMENT_FORMAT,
+  PROJECT_DOCUMENT_VERSION,
+} from './project/project.schemas.ts';
+export type {
+  ProjectInput,
+  ProjectPatch,
+  ProjectGetOptions,
+  ProjectListOptions,
+  ProjectDuplicateOptions,
+  ProjectDto,
+  ProjectWithCamsDto,
+  ProjectDocument,
+} from './project/project.schemas.ts';
+export {
+  camInputSchema,
+  camPatchSchema,
+  camUpdateOptionsSchema,
+  camListOptionsSchema,
+  camSummarySchema,
+  camSchema,
+  profileAnalysisSchema,
+} from './cam/cam.schemas.ts';
+export type { CamInput, CamPatch, CamUpdateOptions, CamListOptions, CamSummaryDto, CamDto } from './cam/cam.schemas.ts';
+export { MAX_CAMS_PER_CALL } from './cam/cam.service.ts';
 export { profilePointSchema, profilePointsSchema, MIN_PROFILE_POINTS, MAX_PROFILE_POINTS } from './cam/profile-points.ts';
+export type { ProfilePoint } from './cam/profile-points.ts';
 export { pageSchema, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './common/pagination.ts';
 export type { Page } from './common/pagination.ts';
 
@@ -43,10 +77,9 @@ export { Project } from './project/project.entity.ts';
 export { Cam } from './cam/cam.entity.ts';
 export { CAM_TYPES } from './cam/cam-type.ts';
 export type { CamType } from './cam/cam-type.ts';
-export type { ProfilePoint } from './cam/profile-points.ts';
-export { UserRepository } from './user/user.repository.ts';
-export { ProjectRepository } from './project/project.repository.ts';
-export { CamRepository } from './cam/cam.repository.ts';
+
+// Row-level security: the setting a transaction of your own sets to act for a user (docs/security.md)
+export { ACTING_USER_SETTING } from './common/acting-user.ts';
 
 // Errors
 export {
