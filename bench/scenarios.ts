@@ -92,8 +92,9 @@ export function defineScenarios({ config, data, inputs, admin }: ScenarioContext
           expect(written.every((c: Any, index: number) => c.name === cams[index]!.name), 'the cams in input order');
         },
         async afterSlice(operations) {
-          const found = await count(`select count(*) as n from cams where project_id = $1`, [data.bulkTargetProjectId]);
-          expect(found === size * operations, `${size * operations} cams were written (found ${found})`);
+          // Counted by the owner too: a cam must carry its project's owner (cams.user_id).
+          const found = await count(`select count(*) as n from cams where project_id = $1 and user_id = $2`, [data.bulkTargetProjectId, bulkUser]);
+          expect(found === size * operations, `${size * operations} cams of ${bulkUser} were written (found ${found})`);
           await admin.query(`delete from cams where project_id = $1`, [data.bulkTargetProjectId]);
         },
       },
@@ -123,7 +124,7 @@ export function defineScenarios({ config, data, inputs, admin }: ScenarioContext
         async afterSlice(operations) {
           const name = document.project.name;
           const projects = await count(`select count(*) as n from projects where user_id = $1 and name = $2`, [bulkUser, name]);
-          const written = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id where p.user_id = $1 and p.name = $2`, [bulkUser, name]);
+          const written = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id and p.user_id = c.user_id where p.user_id = $1 and p.name = $2`, [bulkUser, name]);
           expect(projects === operations && written === size * operations, `${operations} imported projects (found ${projects}, ${written} cams)`);
           await admin.query(`delete from projects where user_id = $1 and name = $2`, [bulkUser, name]);
         },
@@ -211,7 +212,7 @@ export function defineScenarios({ config, data, inputs, admin }: ScenarioContext
       check: (project: Any) => expect(project.cams.length === 3 && project.cams.every((c: Any) => c.hasProfile && c.projectId === project.id), '3 cams in the new project'),
       async afterSlice(operations) {
         const projects = await count(`select count(*) as n from projects where user_id = $1 and name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
-        const cams = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id where p.user_id = $1 and p.name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
+        const cams = await count(`select count(*) as n from cams c join projects p on p.id = c.project_id and p.user_id = c.user_id where p.user_id = $1 and p.name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
         expect(projects === operations && cams === 3 * operations, `${operations} projects with 3 cams each were written (found ${projects}, ${cams} cams)`);
         await admin.query(`delete from projects where user_id = $1 and name = $2`, [bulkUser, CREATED_PROJECT_NAME]);
       },

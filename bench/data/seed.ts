@@ -29,7 +29,8 @@ const UPDATABLE_CAMS = 64;
 const CAM_BATCH = 1_000;
 
 interface ProjectRow { id: number; userId: string; name: string; createdAt: Date }
-interface CamRow { id: number; projectId: number; cam: CamInput; createdAt: Date }
+/** A cam carries its project's owner (`cams.user_id`), as the package writes it. */
+interface CamRow { id: number; userId: string; projectId: number; cam: CamInput; createdAt: Date }
 
 /**
  * Fills a freshly migrated database with raw `pg`: one multi-row INSERT ... SELECT FROM unnest(...) per batch (one
@@ -62,7 +63,7 @@ export async function seed(url: string, config: BenchConfig): Promise<BenchData>
   const addCams = async (project: ProjectRow, count: number) => {
     for (let i = 0; i < count; i++) {
       const id = ++camCount;
-      pendingCams.push({ id, projectId: project.id, cam: randomCam(random, `Lobe ${i + 1}`), createdAt: nextTime() });
+      pendingCams.push({ id, userId: project.userId, projectId: project.id, cam: randomCam(random, `Lobe ${i + 1}`), createdAt: nextTime() });
       camOwners.push({ userId: project.userId, camId: id });
       if (pendingCams.length === CAM_BATCH) await flushCams();
     }
@@ -142,13 +143,14 @@ async function insertProjects(client: pg.Client, projects: ProjectRow[]) {
 async function insertCams(client: pg.Client, cams: CamRow[]): Promise<void> {
   // Profiles travel as one JSON document: pg's escaping of a text[] of JSON strings costs more than the insert itself.
   await client.query(
-    `insert into cams (id, project_id, name, cam_type, lift, duration, profile_points, created_at, updated_at)
-     select c.id, c.project_id, c.name, c.cam_type, c.lift, c.duration, profile.value::jsonb, c.created_at, c.created_at
-     from unnest($1::int[], $2::int[], $3::text[], $4::text[], $5::numeric[], $6::int[], $7::timestamptz[])
-            with ordinality as c(id, project_id, name, cam_type, lift, duration, created_at, position)
-     join json_array_elements($8::json) with ordinality as profile(value, position) on profile.position = c.position`,
+    `insert into cams (id, user_id, project_id, name, cam_type, lift, duration, profile_points, created_at, updated_at)
+     select c.id, c.user_id, c.project_id, c.name, c.cam_type, c.lift, c.duration, profile.value::jsonb, c.created_at, c.created_at
+     from unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[], $6::numeric[], $7::int[], $8::timestamptz[])
+            with ordinality as c(id, user_id, project_id, name, cam_type, lift, duration, created_at, position)
+     join json_array_elements($9::json) with ordinality as profile(value, position) on profile.position = c.position`,
     [
       cams.map((c) => c.id),
+      cams.map((c) => c.userId),
       cams.map((c) => c.projectId),
       cams.map((c) => c.cam.name),
       cams.map((c) => c.cam.camType),

@@ -27,12 +27,12 @@ export function createCopy({ url, poolSize }: LibraryOptions): PhysicalLimit {
       inTransaction(pool, async (client) => {
         const owned = await client.query('select from projects where id = $1 and user_id = $2', [projectId, userId]);
         if (owned.rowCount === 0) throw new Error('project not found');
-        return copyCams(client, projectId, cams);
+        return copyCams(client, userId, projectId, cams);
       }),
     importProject: (userId, { project }) =>
       inTransaction(pool, async (client) => {
         const [created] = (await client.query<ProjectDto>(`insert into projects as p (user_id, name, description) values ($1, $2, $3) returning ${PROJECT}`, [userId, project.name, project.description])).rows;
-        return { ...created!, cams: await copyCams(client, created!.id, project.cams) };
+        return { ...created!, cams: await copyCams(client, userId, created!.id, project.cams) };
       }),
     async exportProject(userId, projectId) {
       const client = await pool.connect();
@@ -65,24 +65,25 @@ export function createCopy({ url, poolSize }: LibraryOptions): PhysicalLimit {
   };
 }
 
-/** Writes the cams into the project with COPY and returns their summaries, in input order. */
-async function copyCams(client: pg.PoolClient, projectId: number, cams: readonly CamInput[]): Promise<CamSummaryDto[]> {
+/** Writes the cams into the user's project with COPY and returns their summaries, in input order. */
+async function copyCams(client: pg.PoolClient, userId: string, projectId: number, cams: readonly CamInput[]): Promise<CamSummaryDto[]> {
   const { rows } = await client.query<{ id: number }>(`select nextval(pg_get_serial_sequence('cams', 'id'))::int as id from generate_series(1, $1::int)`, [cams.length]);
   const ids = rows.map((row) => row.id);
   await pipeline(
-    Readable.from(copyChunks(ids, projectId, cams)),
-    client.query(copyStreams.from('copy cams (id, project_id, name, cam_type, lift, duration, profile_points) from stdin')),
+    Readable.from(copyChunks(ids, userId, projectId, cams)),
+    client.query(copyStreams.from('copy cams (id, user_id, project_id, name, cam_type, lift, duration, profile_points) from stdin')),
   );
   return (await client.query<CamSummaryDto>(`select ${CAM_SUMMARY} from cams c where c.id = any($1::int[]) order by c.id`, [ids])).rows;
 }
 
-function* copyChunks(ids: readonly number[], projectId: number, cams: readonly CamInput[]): Generator<string> {
+function* copyChunks(ids: readonly number[], userId: string, projectId: number, cams: readonly CamInput[]): Generator<string> {
+  const owner = escapeField(userId);
   for (let start = 0; start < cams.length; start += ROWS_PER_CHUNK) {
     let chunk = '';
     for (let index = start; index < Math.min(start + ROWS_PER_CHUNK, cams.length); index++) {
       const cam = cams[index]!;
       const points = cam.profilePoints ? escapeField(JSON.stringify(cam.profilePoints)) : '\\N';
-      chunk += `${ids[index]}\t${projectId}\t${escapeField(cam.name)}\t${cam.camType}\t${cam.lift}\t${cam.duration}\t${points}\n`;
+      chunk += `${ids[index]}\t${owner}\t${projectId}\t${escapeField(cam.name)}\t${cam.camType}\t${cam.lift}\t${cam.duration}\t${points}\n`;
     }
     yield chunk;
   }

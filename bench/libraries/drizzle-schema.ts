@@ -33,6 +33,8 @@ export const cams = pgTable(
   'cams',
   {
     id: serial('id').primaryKey(),
+    // The owner of the cam's project, kept on the cam; no foreign key of its own.
+    userId: varchar('user_id', { length: 255 }).notNull(),
     projectId: integer('project_id')
       .notNull()
       .references(() => projects.id, { onDelete: 'cascade' }),

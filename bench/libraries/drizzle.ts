@@ -8,7 +8,7 @@ import { cams, camSummaryColumns, projects, users } from './drizzle-schema.ts';
 import type { BenchLibrary, LibraryOptions } from './library.ts';
 
 type ProjectRow = typeof projects.$inferSelect;
-type SummaryRow = Omit<typeof cams.$inferSelect, 'profilePoints'> & { hasProfile: boolean };
+type SummaryRow = Omit<typeof cams.$inferSelect, 'profilePoints' | 'userId'> & { hasProfile: boolean };
 
 /**
  * Drizzle ORM on node-postgres as its documentation shows it: the SQL-like builder for single tables and joins, the
@@ -23,12 +23,12 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
     extras: { hasProfile: sql<boolean>`${cams.profilePoints} is not null`.as('has_profile') },
     orderBy: [asc(cams.id)],
   };
-  const ownedCam = (userId: string, camId: number) =>
-    and(eq(cams.id, camId), sql`exists (select from ${projects} where ${projects.id} = ${cams.projectId} and ${projects.userId} = ${userId})`);
-  const insertCams = (executor: Pick<typeof db, 'insert'>, projectId: number, inputs: CamInput[]) =>
+  // A cam carries its project's owner: ownership is a column of the row.
+  const ownedCam = (userId: string, camId: number) => and(eq(cams.id, camId), eq(cams.userId, userId));
+  const insertCams = (executor: Pick<typeof db, 'insert'>, userId: string, projectId: number, inputs: CamInput[]) =>
     executor
       .insert(cams)
-      .values(inputs.map((input) => camValues(projectId, input)))
+      .values(inputs.map((input) => camValues(userId, projectId, input)))
       .returning(camSummaryColumns);
 
   return {
@@ -57,8 +57,7 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
       const rows = await db
         .select(camSummaryColumns)
         .from(cams)
-        .innerJoin(projects, eq(projects.id, cams.projectId))
-        .where(and(eq(cams.projectId, projectId), eq(projects.userId, userId)))
+        .where(and(eq(cams.projectId, projectId), eq(cams.userId, userId)))
         .orderBy(asc(cams.id))
         .limit(limit + 1);
       return toPage(rows.map(summaryDto), limit, 'id:asc', (last) => last.id);
@@ -92,7 +91,7 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
     createProjectWithCams: (userId, name, inputs) =>
       db.transaction(async (tx) => {
         const [project] = await tx.insert(projects).values({ userId, name }).returning();
-        const rows = await insertCams(tx, project!.id, inputs);
+        const rows = await insertCams(tx, userId, project!.id, inputs);
         return { ...projectDto(project!), cams: rows.sort((a, b) => a.id - b.id).map(summaryDto) };
       }),
     async updateCamDuration(userId, camId, duration, expectedVersion) {
@@ -113,7 +112,7 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
     },
     async createCams(userId, projectId, inputs) {
       const [project] = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, projectId), eq(projects.userId, userId)));
-      const rows = await insertCams(db, found(project).id, inputs);
+      const rows = await insertCams(db, userId, found(project).id, inputs);
       return rows.sort((a, b) => a.id - b.id).map(summaryDto);
     },
     async exportProject(userId, projectId) {
@@ -130,7 +129,7 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
     importProject: (userId, { project: document }) =>
       db.transaction(async (tx) => {
         const [project] = await tx.insert(projects).values({ userId, name: document.name, description: document.description }).returning();
-        const rows = await insertCams(tx, project!.id, document.cams);
+        const rows = await insertCams(tx, userId, project!.id, document.cams);
         return { ...projectDto(project!), cams: rows.sort((a, b) => a.id - b.id).map(summaryDto) };
       }),
     close: () => pool.end(),
@@ -142,8 +141,8 @@ function found<T>(value: T | undefined): T {
   return value;
 }
 
-function camValues(projectId: number, input: CamInput) {
-  return { projectId, name: input.name, camType: input.camType, lift: input.lift, duration: input.duration, profilePoints: input.profilePoints ?? null };
+function camValues(userId: string, projectId: number, input: CamInput) {
+  return { userId, projectId, name: input.name, camType: input.camType, lift: input.lift, duration: input.duration, profilePoints: input.profilePoints ?? null };
 }
 
 function summaryDto(row: SummaryRow) {

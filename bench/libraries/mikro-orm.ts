@@ -17,7 +17,7 @@ export function createMikroOrm({ url, poolSize }: LibraryOptions): BenchLibrary 
   return {
     name: 'mikro-orm',
     async getCam(userId, camId) {
-      return camDto(await fork().findOneOrFail(Cam, { id: camId, project: { user: userId } }));
+      return camDto(await fork().findOneOrFail(Cam, { id: camId, user: userId }));
     },
     async getProject(userId, projectId) {
       const project = await fork().findOneOrFail(Project, { id: projectId, user: userId }, { populate: ['cams'], orderBy: { cams: { id: 'asc' } } });
@@ -34,7 +34,7 @@ export function createMikroOrm({ url, poolSize }: LibraryOptions): BenchLibrary 
     },
     async listCams(userId, projectId, limit) {
       const cursor = await fork().findByCursor(Cam, {
-        where: { project: { id: projectId, user: userId } },
+        where: { project: projectId, user: userId },
         first: limit,
         orderBy: { id: 'asc' },
         includeCount: false,
@@ -74,14 +74,14 @@ export function createMikroOrm({ url, poolSize }: LibraryOptions): BenchLibrary 
     },
     async updateCamDuration(userId, camId, duration, expectedVersion) {
       const em = fork();
-      const cam = await em.findOneOrFail(Cam, { id: camId, project: { user: userId } }, { lockMode: LockMode.OPTIMISTIC, lockVersion: expectedVersion });
+      const cam = await em.findOneOrFail(Cam, { id: camId, user: userId }, { lockMode: LockMode.OPTIMISTIC, lockVersion: expectedVersion });
       cam.duration = duration;
       await em.flush(); // UPDATE ... WHERE id = ? AND version = ?: a concurrent change raises OptimisticLockError
       return camDto(cam);
     },
     async replaceProfile(userId, camId, profilePoints, lift) {
       const em = fork();
-      const cam = await em.findOneOrFail(Cam, { id: camId, project: { user: userId } });
+      const cam = await em.findOneOrFail(Cam, { id: camId, user: userId });
       cam.profilePoints = profilePoints;
       cam.lift = lift;
       await em.flush();

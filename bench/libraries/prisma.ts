@@ -30,7 +30,7 @@ export function createPrisma({ url, poolSize }: LibraryOptions): BenchLibrary {
   return {
     name: 'prisma',
     async getCam(userId, camId) {
-      return camDto(await prisma.cam.findFirstOrThrow({ where: { id: camId, project: { userId } } }));
+      return camDto(await prisma.cam.findFirstOrThrow({ where: { id: camId, userId } }));
     },
     async getProject(userId, projectId) {
       return projectWithCams(await prisma.project.findFirstOrThrow({ where: { id: projectId, userId }, include: { cams: camsById } }));
@@ -40,7 +40,7 @@ export function createPrisma({ url, poolSize }: LibraryOptions): BenchLibrary {
       return toPage(rows.map(projectDto), limit, 'createdAt:desc', (last) => last.createdAt);
     },
     async listCams(userId, projectId, limit) {
-      const rows = await prisma.cam.findMany({ where: { projectId, project: { userId } }, orderBy: { id: 'asc' }, take: limit + 1 });
+      const rows = await prisma.cam.findMany({ where: { projectId, userId }, orderBy: { id: 'asc' }, take: limit + 1 });
       return toPage(rows.map(summaryDto), limit, 'id:asc', (last) => last.id);
     },
     async getUserGraph(email) {
@@ -70,28 +70,28 @@ export function createPrisma({ url, poolSize }: LibraryOptions): BenchLibrary {
     async createProjectWithCams(userId, name, inputs) {
       // A nested write runs in one transaction.
       const project = await prisma.project.create({
-        data: { userId, name, cams: { create: inputs.map(camData) } },
+        data: { userId, name, cams: { create: inputs.map((input) => ({ ...camData(input), userId })) } },
         include: { cams: { ...camsById, select: summaryColumns } },
       });
       return { ...projectDto(project), cams: project.cams.map((cam, i) => writtenSummary(cam, inputs[i]!)) };
     },
     async updateCamDuration(userId, camId, duration, expectedVersion) {
       const cam = await prisma.cam.update({
-        where: { id: camId, version: expectedVersion, project: { is: { userId } } },
+        where: { id: camId, version: expectedVersion, userId },
         data: { duration, version: { increment: 1 } },
       });
       return camDto(cam);
     },
     async replaceProfile(userId, camId, profilePoints, lift) {
       const cam = await prisma.cam.update({
-        where: { id: camId, project: { is: { userId } } },
+        where: { id: camId, userId },
         data: { profilePoints: json(profilePoints), lift, version: { increment: 1 } },
       });
       return camDto(cam);
     },
     async createCams(userId, projectId, inputs) {
       await prisma.project.findFirstOrThrow({ where: { id: projectId, userId }, select: { id: true } });
-      const rows = await prisma.cam.createManyAndReturn({ data: inputs.map((input) => ({ ...camData(input), projectId })), select: summaryColumns });
+      const rows = await prisma.cam.createManyAndReturn({ data: inputs.map((input) => ({ ...camData(input), userId, projectId })), select: summaryColumns });
       return rows.map((cam, i) => writtenSummary(cam, inputs[i]!)).sort((a, b) => a.id - b.id);
     },
     async exportProject(userId, projectId) {
@@ -110,7 +110,7 @@ export function createPrisma({ url, poolSize }: LibraryOptions): BenchLibrary {
     },
     async importProject(userId, { project: document }) {
       const project = await prisma.project.create({
-        data: { userId, name: document.name, description: document.description, cams: { createMany: { data: document.cams.map(camData) } } },
+        data: { userId, name: document.name, description: document.description, cams: { createMany: { data: document.cams.map((input) => ({ ...camData(input), userId })) } } },
         include: { cams: { ...camsById, select: summaryColumns } },
       });
       return { ...projectDto(project), cams: project.cams.map((cam, i) => writtenSummary(cam, document.cams[i]!)) };
@@ -127,7 +127,7 @@ function camData(input: CamInput) {
   return { name: input.name, camType: input.camType, lift: input.lift, duration: input.duration, profilePoints: json(input.profilePoints) };
 }
 
-function fieldsOf(cam: Omit<CamRecord, 'profilePoints'>) {
+function fieldsOf(cam: Omit<CamRecord, 'profilePoints' | 'userId'>) {
   return { ...cam, lift: cam.lift.toNumber() };
 }
 
@@ -140,7 +140,7 @@ function summaryDto(cam: CamRecord): CamSummaryDto {
 }
 
 /** Rows come back in input order (ids ascend with it), so the input says which cam has a profile. */
-function writtenSummary(cam: Omit<CamRecord, 'profilePoints'>, input: CamInput): CamSummaryDto {
+function writtenSummary(cam: Omit<CamRecord, 'profilePoints' | 'userId'>, input: CamInput): CamSummaryDto {
   return camSummary(fieldsOf(cam), input.profilePoints != null);
 }
 

@@ -27,15 +27,15 @@ export const CAMS_VALUES = (count: number, first: number) =>
   }).join(', ')}) as input(name, "camType", lift, duration, "profilePoints")`;
 
 export const SQL = {
-  getCam: `select ${CAM} from cams c join projects p on p.id = c.project_id where c.id = $2 and p.user_id = $1`,
+  // A cam carries its project's owner (`cams.user_id`): ownership of a cam is a column of its row, no join.
+  getCam: `select ${CAM} from cams c where c.id = $2 and c.user_id = $1`,
   getProject: `select ${PROJECT}, ${CAMS_OF_PROJECT} as cams from projects p where p.id = $2 and p.user_id = $1`,
   // The page is cut before the timestamps are formatted: PostgreSQL evaluates a cheap select list below a Sort, so
   // `order by ... limit 51` over 1,000 rows would format 1,000 pairs of timestamps and keep 51.
   listProjects: `select ${PROJECT} from (select * from projects p where p.user_id = $1 order by p.created_at desc, p.id desc limit $2) p
                  order by p.created_at desc, p.id desc`,
-  listCams: `select ${CAM_SUMMARY} from projects p
-             join lateral (select * from cams c where c.project_id = p.id order by c.id limit $3) c on true
-             where p.id = $2 and p.user_id = $1`,
+  // An empty page for another user's project, as for an empty one: the same answer as a join with the project gave.
+  listCams: `select ${CAM_SUMMARY} from cams c where c.project_id = $2 and c.user_id = $1 order by c.id limit $3`,
   userGraph: `select u.id, u.email, u.subscription_status as "subscriptionStatus", ${iso('u.created_at')} as "createdAt",
                 ${iso('u.updated_at')} as "updatedAt",
                 coalesce((select json_agg(${PROJECT_JSON} order by p.created_at, p.id) from projects p where p.user_id = u.id), '[]') as projects
@@ -44,17 +44,22 @@ export const SQL = {
                      from (select * from projects p where p.user_id = $1 order by p.created_at desc, p.id desc limit $2) p
                      order by p.created_at desc, p.id desc`,
   insertProject: `insert into projects as p (user_id, name) values ($1, $2) returning ${PROJECT}`,
-  insertCams: (count: number) => `insert into cams as c (project_id, name, cam_type, lift, duration, profile_points)
-               select $2::int, input.name, input."camType", input.lift, input.duration, input."profilePoints"
+  insertCams: (count: number) => `insert into cams as c (user_id, project_id, name, cam_type, lift, duration, profile_points)
+               select $1::varchar, $2::int, input.name, input."camType", input.lift, input.duration, input."profilePoints"
                from ${CAMS_VALUES(count, 3)}
-               where exists (select from projects p where p.id = $2 and p.user_id = $1)
+               where exists (select from projects p where p.id = $2 and p.user_id = $1::varchar)
                returning ${CAM_SUMMARY}`,
-  updateDuration: `update cams as c set duration = $3, version = c.version + 1 from projects p
-                   where c.id = $2 and p.id = c.project_id and p.user_id = $1 and c.version = $4
+  /** Into the project the same transaction has just created for the user: nothing to check. */
+  insertCamsIntoNewProject: (count: number) => `insert into cams as c (user_id, project_id, name, cam_type, lift, duration, profile_points)
+               select $1::varchar, $2::int, input.name, input."camType", input.lift, input.duration, input."profilePoints"
+               from ${CAMS_VALUES(count, 3)}
+               returning ${CAM_SUMMARY}`,
+  updateDuration: `update cams as c set duration = $3, version = c.version + 1
+                   where c.id = $2 and c.user_id = $1 and c.version = $4
                    returning ${CAM}`,
   /** The new profile is the caller's: it is not sent back. */
-  replaceProfile: `update cams as c set profile_points = $3::jsonb, lift = $4, version = c.version + 1 from projects p
-                   where c.id = $2 and p.id = c.project_id and p.user_id = $1
+  replaceProfile: `update cams as c set profile_points = $3::jsonb, lift = $4, version = c.version + 1
+                   where c.id = $2 and c.user_id = $1
                    returning ${CAM_SUMMARY}`,
   // Rows, not one json_agg document: building an 11 MB JSON value on the server cost more than parsing 1,000 rows.
   exportProject: `select p.name as "projectName", p.description, c.name, c.cam_type as "camType", c.lift::float8 as lift, c.duration,
@@ -62,8 +67,8 @@ export const SQL = {
                   from projects p left join cams c on c.project_id = p.id where p.id = $2 and p.user_id = $1 order by c.id`,
   importProject: (count: number) => `with project as (insert into projects (user_id, name, description) values ($1, $2, $3) returning *),
                   written as (
-                    insert into cams (project_id, name, cam_type, lift, duration, profile_points)
-                    select project.id, input.name, input."camType", input.lift, input.duration, input."profilePoints"
+                    insert into cams (user_id, project_id, name, cam_type, lift, duration, profile_points)
+                    select project.user_id, project.id, input.name, input."camType", input.lift, input.duration, input."profilePoints"
                     from project, ${CAMS_VALUES(count, 4)}
                     returning *
                   )

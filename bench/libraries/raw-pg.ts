@@ -10,12 +10,16 @@ type ExportedCam = ProjectDocument['project']['cams'][number];
 /** Cams per INSERT, as in the package: one statement of 10,000 profiled cams costs more than ten of 1,000. */
 const BATCH = 1000;
 
-/** Into the user's project, a statement per `BATCH` cams; in input order. */
-async function insertCams(queryable: pg.Pool | pg.PoolClient, userId: string, projectId: number, cams: readonly CamInput[]): Promise<CamSummaryDto[]> {
+/**
+ * Into the user's project, a statement per `BATCH` cams; in input order. `intoNewProject`: the project is one the same
+ * transaction created for the user, whose ownership needs no check.
+ */
+async function insertCams(queryable: pg.Pool | pg.PoolClient, userId: string, projectId: number, cams: readonly CamInput[], intoNewProject = false): Promise<CamSummaryDto[]> {
   const written: CamSummaryDto[] = [];
   for (let start = 0; start < cams.length; start += BATCH) {
     const batch = cams.slice(start, start + BATCH);
-    const { rows } = await queryable.query<CamSummaryDto>(SQL.insertCams(batch.length), [userId, projectId, ...camParameters(batch)]);
+    const sql = intoNewProject ? SQL.insertCamsIntoNewProject(batch.length) : SQL.insertCams(batch.length);
+    const { rows } = await queryable.query<CamSummaryDto>(sql, [userId, projectId, ...camParameters(batch)]);
     if (rows.length === 0) throw new Error('project not found');
     written.push(...rows.sort((a, b) => a.id - b.id));
   }
@@ -67,7 +71,7 @@ export function createRawPg({ url, poolSize }: LibraryOptions, name: 'raw-pg' | 
     createProjectWithCams: (userId, name, cams) =>
       inTransaction(pool, async (client) => {
         const [project] = (await client.query<ProjectDto>(SQL.insertProject, [userId, name])).rows;
-        const written = await client.query<CamSummaryDto>(SQL.insertCams(cams.length), [userId, project!.id, ...camParameters(cams)]);
+        const written = await client.query<CamSummaryDto>(SQL.insertCamsIntoNewProject(cams.length), [userId, project!.id, ...camParameters(cams)]);
         return { ...project!, cams: written.rows.sort((a, b) => a.id - b.id) };
       }),
     updateCamDuration: async (userId, camId, duration, expectedVersion) =>
@@ -90,7 +94,7 @@ export function createRawPg({ url, poolSize }: LibraryOptions, name: 'raw-pg' | 
       const write = async (queryable: pg.Pool | pg.PoolClient) => {
         const first = project.cams.slice(0, BATCH);
         const [created] = (await queryable.query<ProjectWithCamsDto>(SQL.importProject(first.length), [userId, project.name, project.description, ...camParameters(first)])).rows;
-        const rest = project.cams.length > BATCH ? await insertCams(queryable, userId, created!.id, project.cams.slice(BATCH)) : [];
+        const rest = project.cams.length > BATCH ? await insertCams(queryable, userId, created!.id, project.cams.slice(BATCH), true) : [];
         return { ...created!, cams: [...created!.cams, ...rest] };
       };
       return project.cams.length <= BATCH ? write(pool) : inTransaction(pool, write);

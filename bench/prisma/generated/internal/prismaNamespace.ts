@@ -705,6 +705,7 @@ export type ProjectScalarFieldEnum = (typeof ProjectScalarFieldEnum)[keyof typeo
 
 export const CamScalarFieldEnum = {
   id: 'id',
+  userId: 'userId',
   projectId: 'projectId',
   name: 'name',
   camType: 'camType',

@@ -97,6 +97,7 @@ export type ProjectScalarFieldEnum = (typeof ProjectScalarFieldEnum)[keyof typeo
 
 export const CamScalarFieldEnum = {
   id: 'id',
+  userId: 'userId',
   projectId: 'projectId',
   name: 'name',
   camType: 'camType',

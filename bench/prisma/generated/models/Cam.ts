@@ -44,6 +44,7 @@ export type CamSumAggregateOutputType = {
 
 export type CamMinAggregateOutputType = {
   id: number | null
+  userId: string | null
   projectId: number | null
   name: string | null
   camType: string | null
@@ -56,6 +57,7 @@ export type CamMinAggregateOutputType = {
 
 export type CamMaxAggregateOutputType = {
   id: number | null
+  userId: string | null
   projectId: number | null
   name: string | null
   camType: string | null
@@ -68,6 +70,7 @@ export type CamMaxAggregateOutputType = {
 
 export type CamCountAggregateOutputType = {
   id: number
+  userId: number
   projectId: number
   name: number
   camType: number
@@ -99,6 +102,7 @@ export type CamSumAggregateInputType = {
 
 export type CamMinAggregateInputType = {
   id?: true
+  userId?: true
   projectId?: true
   name?: true
   camType?: true
@@ -111,6 +115,7 @@ export type CamMinAggregateInputType = {
 
 export type CamMaxAggregateInputType = {
   id?: true
+  userId?: true
   projectId?: true
   name?: true
   camType?: true
@@ -123,6 +128,7 @@ export type CamMaxAggregateInputType = {
 
 export type CamCountAggregateInputType = {
   id?: true
+  userId?: true
   projectId?: true
   name?: true
   camType?: true
@@ -223,6 +229,7 @@ export type CamGroupByArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
 
 export type CamGroupByOutputType = {
   id: number
+  userId: string
   projectId: number
   name: string
   camType: string
@@ -259,6 +266,7 @@ export type CamWhereInput = {
   OR?: Prisma.CamWhereInput[]
   NOT?: Prisma.CamWhereInput | Prisma.CamWhereInput[]
   id?: Prisma.IntFilter<"Cam"> | number
+  userId?: Prisma.StringFilter<"Cam"> | string
   projectId?: Prisma.IntFilter<"Cam"> | number
   name?: Prisma.StringFilter<"Cam"> | string
   camType?: Prisma.StringFilter<"Cam"> | string
@@ -273,6 +281,7 @@ export type CamWhereInput = {
 
 export type CamOrderByWithRelationInput = {
   id?: Prisma.SortOrder
+  userId?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   camType?: Prisma.SortOrder
@@ -290,6 +299,7 @@ export type CamWhereUniqueInput = Prisma.AtLeast<{
   AND?: Prisma.CamWhereInput | Prisma.CamWhereInput[]
   OR?: Prisma.CamWhereInput[]
   NOT?: Prisma.CamWhereInput | Prisma.CamWhereInput[]
+  userId?: Prisma.StringFilter<"Cam"> | string
   projectId?: Prisma.IntFilter<"Cam"> | number
   name?: Prisma.StringFilter<"Cam"> | string
   camType?: Prisma.StringFilter<"Cam"> | string
@@ -304,6 +314,7 @@ export type CamWhereUniqueInput = Prisma.AtLeast<{
 
 export type CamOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
+  userId?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   camType?: Prisma.SortOrder
@@ -325,6 +336,7 @@ export type CamScalarWhereWithAggregatesInput = {
   OR?: Prisma.CamScalarWhereWithAggregatesInput[]
   NOT?: Prisma.CamScalarWhereWithAggregatesInput | Prisma.CamScalarWhereWithAggregatesInput[]
   id?: Prisma.IntWithAggregatesFilter<"Cam"> | number
+  userId?: Prisma.StringWithAggregatesFilter<"Cam"> | string
   projectId?: Prisma.IntWithAggregatesFilter<"Cam"> | number
   name?: Prisma.StringWithAggregatesFilter<"Cam"> | string
   camType?: Prisma.StringWithAggregatesFilter<"Cam"> | string
@@ -337,6 +349,7 @@ export type CamScalarWhereWithAggregatesInput = {
 }
 
 export type CamCreateInput = {
+  userId: string
   name: string
   camType: string
   lift: runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -350,6 +363,7 @@ export type CamCreateInput = {
 
 export type CamUncheckedCreateInput = {
   id?: number
+  userId: string
   projectId: number
   name: string
   camType: string
@@ -362,6 +376,7 @@ export type CamUncheckedCreateInput = {
 }
 
 export type CamUpdateInput = {
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
   lift?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -375,6 +390,7 @@ export type CamUpdateInput = {
 
 export type CamUncheckedUpdateInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   projectId?: Prisma.IntFieldUpdateOperationsInput | number
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
@@ -388,6 +404,7 @@ export type CamUncheckedUpdateInput = {
 
 export type CamCreateManyInput = {
   id?: number
+  userId: string
   projectId: number
   name: string
   camType: string
@@ -400,6 +417,7 @@ export type CamCreateManyInput = {
 }
 
 export type CamUpdateManyMutationInput = {
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
   lift?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -412,6 +430,7 @@ export type CamUpdateManyMutationInput = {
 
 export type CamUncheckedUpdateManyInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   projectId?: Prisma.IntFieldUpdateOperationsInput | number
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
@@ -435,6 +454,7 @@ export type CamOrderByRelationAggregateInput = {
 
 export type CamCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  userId?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   camType?: Prisma.SortOrder
@@ -456,6 +476,7 @@ export type CamAvgOrderByAggregateInput = {
 
 export type CamMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  userId?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   camType?: Prisma.SortOrder
@@ -468,6 +489,7 @@ export type CamMaxOrderByAggregateInput = {
 
 export type CamMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
+  userId?: Prisma.SortOrder
   projectId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   camType?: Prisma.SortOrder
@@ -537,6 +559,7 @@ export type DecimalFieldUpdateOperationsInput = {
 }
 
 export type CamCreateWithoutProjectInput = {
+  userId: string
   name: string
   camType: string
   lift: runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -549,6 +572,7 @@ export type CamCreateWithoutProjectInput = {
 
 export type CamUncheckedCreateWithoutProjectInput = {
   id?: number
+  userId: string
   name: string
   camType: string
   lift: runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -590,6 +614,7 @@ export type CamScalarWhereInput = {
   OR?: Prisma.CamScalarWhereInput[]
   NOT?: Prisma.CamScalarWhereInput | Prisma.CamScalarWhereInput[]
   id?: Prisma.IntFilter<"Cam"> | number
+  userId?: Prisma.StringFilter<"Cam"> | string
   projectId?: Prisma.IntFilter<"Cam"> | number
   name?: Prisma.StringFilter<"Cam"> | string
   camType?: Prisma.StringFilter<"Cam"> | string
@@ -603,6 +628,7 @@ export type CamScalarWhereInput = {
 
 export type CamCreateManyProjectInput = {
   id?: number
+  userId: string
   name: string
   camType: string
   lift: runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -614,6 +640,7 @@ export type CamCreateManyProjectInput = {
 }
 
 export type CamUpdateWithoutProjectInput = {
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
   lift?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -626,6 +653,7 @@ export type CamUpdateWithoutProjectInput = {
 
 export type CamUncheckedUpdateWithoutProjectInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
   lift?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -638,6 +666,7 @@ export type CamUncheckedUpdateWithoutProjectInput = {
 
 export type CamUncheckedUpdateManyWithoutProjectInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
+  userId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   camType?: Prisma.StringFieldUpdateOperationsInput | string
   lift?: Prisma.DecimalFieldUpdateOperationsInput | runtime.Decimal | runtime.DecimalJsLike | number | string
@@ -652,6 +681,7 @@ export type CamUncheckedUpdateManyWithoutProjectInput = {
 
 export type CamSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
+  userId?: boolean
   projectId?: boolean
   name?: boolean
   camType?: boolean
@@ -666,6 +696,7 @@ export type CamSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
 
 export type CamSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
+  userId?: boolean
   projectId?: boolean
   name?: boolean
   camType?: boolean
@@ -680,6 +711,7 @@ export type CamSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
 
 export type CamSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
+  userId?: boolean
   projectId?: boolean
   name?: boolean
   camType?: boolean
@@ -694,6 +726,7 @@ export type CamSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
 
 export type CamSelectScalar = {
   id?: boolean
+  userId?: boolean
   projectId?: boolean
   name?: boolean
   camType?: boolean
@@ -705,7 +738,7 @@ export type CamSelectScalar = {
   updatedAt?: boolean
 }
 
-export type CamOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "projectId" | "name" | "camType" | "lift" | "duration" | "profilePoints" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["cam"]>
+export type CamOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "userId" | "projectId" | "name" | "camType" | "lift" | "duration" | "profilePoints" | "version" | "createdAt" | "updatedAt", ExtArgs["result"]["cam"]>
 export type CamInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   project?: boolean | Prisma.ProjectDefaultArgs<ExtArgs>
 }
@@ -723,6 +756,7 @@ export type $CamPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: number
+    userId: string
     projectId: number
     name: string
     camType: string
@@ -1157,6 +1191,7 @@ export interface Prisma__CamClient<T, Null = never, ExtArgs extends runtime.Type
  */
 export interface CamFieldRefs {
   readonly id: Prisma.FieldRef<"Cam", 'Int'>
+  readonly userId: Prisma.FieldRef<"Cam", 'String'>
   readonly projectId: Prisma.FieldRef<"Cam", 'Int'>
   readonly name: Prisma.FieldRef<"Cam", 'String'>
   readonly camType: Prisma.FieldRef<"Cam", 'String'>
