@@ -12,10 +12,15 @@ import { loadScale, type ScaleData } from './scale/load.ts';
 import { explain, statementsSentBy, type StatementPlan } from './scale/plans.ts';
 import { renderScaleReport, type ScaleResults, type SizeResult } from './scale/report.ts';
 
-const { values } = parseArgs({ options: { size: { type: 'string', default: '10000,10000000' } } });
+const USAGE = 'usage: npm run bench:scale -- --size <cams>[,<cams>...]   (each at least 10000; default 10000,10000000)';
+const { values } = parseArgs({ options: { size: { type: 'string', default: '10000,10000000' }, help: { type: 'boolean', short: 'h' } } });
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const sizes = values.size.split(',').map((size) => Number(size.replaceAll('_', '')));
 if (sizes.some((size) => !Number.isInteger(size) || size < 10_000)) {
-  console.error('usage: npm run bench:scale -- --size <cams>[,<cams>...]   (each at least 10000)');
+  console.error(USAGE);
   process.exit(2);
 }
 

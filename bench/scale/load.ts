@@ -48,15 +48,17 @@ export async function loadScale(url: string, cams: number): Promise<ScaleData> {
       [projects, users],
     );
     const heavyProjectId = await single<number>(client, `select min(id) as v from projects where user_id = 'heavy_user'`);
-    // Every step-th cam is the heavy project's; the others go round the other projects in turn.
+    // Every step-th cam is the heavy project's; the others go round the other projects in turn. Each cam carries its
+    // project's owner (cams.user_id).
     await client.query(
       `create temporary table ordinary as
-       select (row_number() over (order by id) - 1)::int as ord, id from projects where user_id <> 'heavy_user'`,
+       select (row_number() over (order by id) - 1)::int as ord, id, user_id from projects where user_id <> 'heavy_user'`,
     );
     await client.query('alter table ordinary add primary key (ord)');
     await client.query(
-      `insert into cams (project_id, name, cam_type, lift, duration)
-       select case when j % s.step = 0 then $2::int else o.id end,
+      `insert into cams (user_id, project_id, name, cam_type, lift, duration)
+       select case when j % s.step = 0 then 'heavy_user' else o.user_id end,
+              case when j % s.step = 0 then $2::int else o.id end,
               'Cam ' || j, case when j % 2 = 0 then 'intake' else 'exhaust' end, 11.43, 240 + j % 60
          from (select $1::int / ${HEAVY_ROWS} as step, (select count(*) from ordinary)::int as n) s
         cross join generate_series(1, $1::int) j

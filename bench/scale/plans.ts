@@ -15,26 +15,42 @@ export interface StatementPlan {
 }
 
 const CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
+/** What is sent but not explained: the transaction settings sent ahead of a statement, in its round trip, and COPY. */
+const NOT_EXPLAINED = /^\s*(select set_config\(|copy\b)/i;
+
+type ConnectionMethods = Record<'query' | 'parse' | 'bind', (this: unknown, ...args: unknown[]) => unknown>;
 
 /**
- * Runs `work` and returns the statements it sent, caught where every one passes: `pg.Client#query`. Never while
- * timing: the wrapper costs time.
+ * Runs `work` and returns the statements it sent, with their values, caught where every one passes: pg's
+ * `Connection`, as a simple query (no parameters) or parsed and then bound. A wrapper of `pg.Client#query` would miss
+ * the values of the package's statements, which go out after their transaction settings in one round trip (a
+ * Submittable holding its values to itself). Never while timing: the wrappers cost time.
  */
 export async function statementsSentBy(work: () => Promise<unknown>): Promise<SentStatement[]> {
-  const prototype = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = prototype.query;
+  const prototype = pg.Connection.prototype as unknown as ConnectionMethods;
+  const original = { query: prototype.query, parse: prototype.parse, bind: prototype.bind };
   const sent: SentStatement[] = [];
+  const explained = (text: string) => !CONTROL.test(text) && !NOT_EXPLAINED.test(text);
+  // The statement parsed last, which the next Bind gives its values: pg sends Parse and Bind one after the other.
+  let parsed: string | undefined;
   prototype.query = function (this: unknown, ...args: unknown[]) {
-    const [query, values] = args;
-    const text = typeof query === 'string' ? query : String((query as { text?: string }).text);
-    const given = Array.isArray(values) ? values : ((query as { values?: unknown[] }).values ?? []);
-    if (!CONTROL.test(text)) sent.push({ text, values: given });
-    return original.apply(this, args);
+    const text = args[0] as string;
+    if (explained(text)) sent.push({ text, values: [] });
+    return original.query.apply(this, args);
+  };
+  prototype.parse = function (this: unknown, ...args: unknown[]) {
+    parsed = (args[0] as { text: string }).text;
+    return original.parse.apply(this, args);
+  };
+  prototype.bind = function (this: unknown, ...args: unknown[]) {
+    if (parsed !== undefined && explained(parsed)) sent.push({ text: parsed, values: (args[0] as { values?: unknown[] }).values ?? [] });
+    parsed = undefined;
+    return original.bind.apply(this, args);
   };
   try {
     await work();
   } finally {
-    prototype.query = original;
+    Object.assign(prototype, original);
   }
   return sent;
 }
