@@ -96,7 +96,7 @@ async function copyOut(client: pg.PoolClient, sql: string): Promise<string> {
 }
 
 /** COPY's text format: backslash, tab, newline and carriage return are written as backslash sequences. */
-function escapeField(text: string): string {
+export function escapeField(text: string): string {
   return /[\\\t\n\r]/.test(text) ? text.replace(/[\\\t\n\r]/g, (character) => ESCAPES[character]!) : text;
 }
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };

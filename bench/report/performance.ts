@@ -216,6 +216,9 @@ export function renderPerformancePage(results: BenchResults, source: string): st
       "its statements' plans and buffers (`npm run bench:scale`).",
     '- [`bench/results/copy-threshold.md`](../bench/results/copy-threshold.md): from how many cams COPY is faster than ' +
       'a multi-row INSERT.',
+    '- [`bench/results/bulk-paths.md`](../bench/results/bulk-paths.md): the staging path of bulk writes (COPY into a ' +
+      'temporary table, one INSERT ... SELECT) against a multi-row INSERT and a direct COPY, as the owner and under ' +
+      'row-level security (`node --expose-gc bench/bulk-paths.ts`).',
     '- [`bench/results/gc-of-pg-promises.md`](../bench/results/gc-of-pg-promises.md): the garbage collection of a read ' +
       "through pg's promise and callback forms.",
     '',
