@@ -1,12 +1,12 @@
 /**
- * The SQL of every statement the repositories send, as committed next to each repository (`<name>.repository.sql`):
+ * The SQL of every statement the repositories send, as committed next to each statements module (`<name>.statements.sql`):
  * reviewers see each change of the SQL in a diff. `npm run sql:generate` writes the files; a test fails when the
  * committed SQL and the code disagree.
  */
 import { format } from 'sql-formatter';
-import { CAM_STATEMENTS } from '../src/cam/cam.repository.ts';
-import { PROJECT_STATEMENTS } from '../src/project/project.repository.ts';
-import { USER_STATEMENTS } from '../src/user/user.repository.ts';
+import { CAM_STATEMENTS } from '../src/cam/cam.statements.ts';
+import { PROJECT_STATEMENTS } from '../src/project/project.statements.ts';
+import { USER_STATEMENTS } from '../src/user/user.statements.ts';
 
 /** The schema the SQL is shown for: the default one, where existing installations keep their tables. */
 const SCHEMA = 'public';
@@ -15,9 +15,9 @@ const SCHEMA = 'public';
 type AnyStatement = { sql(schema: string): string } | { exampleStatements(): { variant: unknown; statement: { sql(schema: string): string } }[] };
 
 const REPOSITORIES: { file: string; repository: string; statements: Record<string, AnyStatement> }[] = [
-  { file: 'src/user/user.repository.sql', repository: 'UserRepository', statements: USER_STATEMENTS },
-  { file: 'src/project/project.repository.sql', repository: 'ProjectRepository', statements: PROJECT_STATEMENTS },
-  { file: 'src/cam/cam.repository.sql', repository: 'CamRepository', statements: CAM_STATEMENTS },
+  { file: 'src/user/user.statements.sql', repository: 'UserRepository', statements: USER_STATEMENTS },
+  { file: 'src/project/project.statements.sql', repository: 'ProjectRepository', statements: PROJECT_STATEMENTS },
+  { file: 'src/cam/cam.statements.sql', repository: 'CamRepository', statements: CAM_STATEMENTS },
 ];
 
 /** Each committed file's path (from the repository root) and content. */

@@ -7,7 +7,8 @@ import { ownedRecordIds, parseInput } from '../common/validation.ts';
 import { Project } from '../project/project.entity.ts';
 import { writeCams } from './cam-writes.ts';
 import { Cam } from './cam.entity.ts';
-import type { CamRepository, StoredCam, UpdateState } from './cam.repository.ts';
+import type { CamRepository } from './cam.repository.ts';
+import type { StoredCam, UpdateState } from './cam.statements.ts';
 import {
   camInputSchema,
   camListOptionsSchema,

@@ -35,13 +35,13 @@ describe('queries are typed from the entities', () => {
 
   it('renaming a property of Cam breaks the queries that use its column', () => {
     const errors = typeErrorsWith('src/cam/cam.entity.ts', (text) => text.replace('duration: p.integer(),', 'durationDegrees: p.integer(),'));
-    expect(errors.get('src/cam/cam.repository.ts')?.join('\n')).toMatch(/duration/);
-    expect(errors.get('src/project/project.repository.ts')?.join('\n')).toMatch(/duration/);
+    expect(errors.get('src/cam/cam.statements.ts')?.join('\n')).toMatch(/duration/);
+    expect(errors.get('src/project/project.statements.ts')?.join('\n')).toMatch(/duration/);
   });
 
   it('renaming the table of User breaks the queries on it', () => {
     const errors = typeErrorsWith('src/user/user.entity.ts', (text) => text.replace("tableName: 'users'", "tableName: 'app_users'"));
-    expect(errors.get('src/user/user.repository.ts')?.join('\n')).toMatch(/users/);
+    expect(errors.get('src/user/user.statements.ts')?.join('\n')).toMatch(/users/);
   });
 }, 120_000);
 

@@ -1,4 +1,4 @@
--- The SQL of every statement of UserRepository (src/user/user.repository.ts), compiled for schema "public".
+-- The SQL of every statement of UserRepository (src/user/user.statements.ts), compiled for schema "public".
 -- Written by `npm run sql:generate`: do not edit. Statements compiled per variant are shown for each variant
 -- a call can ask for, or for a few row counts where the variant is a number of rows.
 
