@@ -122,6 +122,7 @@ async function importProject(em: EntityManager, userId: string, document: unknow
   if (streamsCams(em, cams.length)) {
     const copied = async (unit: EntityManager) => {
       const created = await repository(unit).insertProject(owner, name, description);
+      rememberCreated(unit, created.id, owner);
       return { ...created, cams: (await writeCams(unit, owner, created.id, cams))! };
     };
     return adopted(em, await inTransaction(em, copied));
@@ -129,6 +130,7 @@ async function importProject(em: EntityManager, userId: string, document: unknow
   const [first, ...rest] = camBatches(cams);
   const inserted = async (unit: EntityManager) => {
     const created = await repository(unit).insertWithCams(owner, { name, description, cams: first! });
+    rememberCreated(unit, created.id, owner);
     if (rest.length > 0) created.cams.push(...(await writeCams(unit, owner, created.id, rest.flat()))!);
     return created;
   };

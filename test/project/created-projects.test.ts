@@ -34,6 +34,17 @@ describe('cams into a project the transaction created', () => {
     expect((await db().cams.list(ownerId, result.project.id)).items.map((cam) => cam.name)).toEqual(['First', 'Second', 'Third']);
   });
 
+  it('of an import past its first statement: written without the check, whether streamed or inserted in batches', async () => {
+    // 1,001 cams: more than the first INSERT takes, and more than one COPY needs, so the cams go in after the project.
+    const cams = Array.from({ length: 1001 }, (_, i) => camInput({ name: `Imported ${i}` }));
+    const document = { format: 'enginecampro.project', version: 1, exportedAt: new Date().toISOString(), project: { name: 'Imported', description: null, cams } };
+    const { result, statements } = await statementsOf(() => db().projects.import(ownerId, document));
+    const laterCamsWrites = statements.filter((sql) => /insert into "[^"]+"\."cams"/.test(sql) && !/insert into "[^"]+"\."projects"/.test(sql));
+    expect(laterCamsWrites).not.toEqual([]);
+    for (const sql of laterCamsWrites) expect(sql).not.toMatch(/"projects"/);
+    expect(result.cams.map((cam) => cam.name)).toEqual(cams.map((cam) => cam.name));
+  });
+
   it('are checked again outside that transaction', async () => {
     const project = await db().projects.create(ownerId, { name: 'Committed' });
     const { statements } = await statementsOf(() => db().cams.createMany(ownerId, project.id, threeCams()));
