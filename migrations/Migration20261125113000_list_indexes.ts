@@ -12,7 +12,7 @@ const INDEXES = [
  * Builds the list indexes inside the migration's transaction, not `CONCURRENTLY`: a concurrent build cannot run in a
  * transaction, and outside one it could neither share the migration lock (transaction-scoped, to work through
  * poolers) nor be undone with the rest when a later step fails. A plain build blocks writes to the table (not reads)
- * while it runs. On a large installation, build the indexes beforehand with `create index concurrently` (the README
+ * while it runs. On a large installation, build the indexes beforehand with `create index concurrently` (`docs/migrations.md`
  * lists the statements): this migration keeps each index that exists and is valid, and rebuilds one that a failed
  * concurrent build left invalid.
  */

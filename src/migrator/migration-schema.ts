@@ -28,7 +28,7 @@ export function schemaForMigrations(em: EntityManager, requested: string | undef
 /**
  * Creates `schema` when missing and makes it the only target of unqualified names for the rest of the migration
  * transaction (`set local`: nothing outlives the transaction, so it is safe behind a transaction pooler). The
- * bundled migrations name no schema, so they build the package's tables, functions and triggers there.
+ * bundled migrations name no schema, so they build the package's tables, indexes and functions there.
  */
 export async function enterSchema(em: EntityManager, schema: string): Promise<void> {
   const [found] = await em.execute<{ exists: boolean }[]>('select to_regnamespace(?) is not null as "exists"', [`"${schema}"`]);

@@ -1,6 +1,6 @@
 /**
  * A throwaway PgBouncer in transaction mode in front of the test server, so the tests can hold the package to what the
- * README promises about transaction poolers. It is Debian's `pgbouncer` package (installed on the spot when we are
+ * documentation (`docs/operations.md`) promises about transaction poolers. It is Debian's `pgbouncer` package (installed on the spot when we are
  * root and it is missing), run as our own process with a configuration of its own on a free port: a system service
  * is never used (and one that our install of the package started is stopped).
  *
