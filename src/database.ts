@@ -3,8 +3,10 @@ import { checkConnection, type ConnectionReport } from './connection/check-conne
 import { asConnectionError, mappingErrors } from './common/map-error.ts';
 import { mayHaveWorkToFlush } from './common/unit-of-work.ts';
 import { CallsInFlight, resolveCloseOptions, type CloseOptions } from './connection/calls-in-flight.ts';
-import type { ConnectOptions } from './connection/connect-options.ts';
-import { connectionLimits, createOrmConfig } from './connection/orm-config.ts';
+import { resolveConnectOptions, type ConnectOptions } from './connection/connect-options.ts';
+import { withFailoverRetry, type FailoverRetry } from './connection/failover-retry.ts';
+import type { HostStatus } from './connection/host-selector.ts';
+import { connectionLimits, createOrmConfig, primaryHostPlan } from './connection/orm-config.ts';
 import { PoolConnections } from './connection/pooled-client.ts';
 import { serviceFacade, type BoundServices, type CallKind } from './services.ts';
 import {
@@ -19,6 +21,9 @@ import {
 import type { ReplicaStatus } from './replication/replica.ts';
 import { openReplicaSet, type ReplicaSet } from './replication/replica-set.ts';
 import { WriteClock, type Session } from './replication/session.ts';
+
+/** What `db.primaryStatus()` says: where the primary's new connections go. */
+export type PrimaryStatus = HostStatus;
 
 /** A unit of work inside `db.transaction()`: the services bound to its transaction, and its EntityManager. */
 export interface Transaction extends BoundServices {
@@ -49,6 +54,7 @@ export class Database implements BoundServices {
   readonly #em: EntityManager;
   #connections: PoolConnections | undefined;
   #replicas: ReplicaSet | undefined;
+  #failoverRetry: FailoverRetry | undefined;
   #closing: Promise<void> | undefined;
 
   static {
@@ -56,6 +62,7 @@ export class Database implements BoundServices {
       const db = new Database(orm);
       db.#connections = connections;
       db.#replicas = openReplicaSet(db.#em, options);
+      db.#failoverRetry = resolveConnectOptions(options).failoverRetry;
       return db;
     };
   }
@@ -71,7 +78,8 @@ export class Database implements BoundServices {
    * `notBefore`, a session's last write) when there are replicas, everything else on the primary.
    */
   #route<T>(kind: CallKind, call: (em: EntityManager) => Promise<T>, notBefore?: number): Promise<T> {
-    return kind === 'read' && this.#replicas ? this.#replicas.read(call, notBefore) : call(this.#em);
+    const once = () => (kind === 'read' && this.#replicas ? this.#replicas.read(call, notBefore) : call(this.#em));
+    return this.#failoverRetry ? withFailoverRetry(this.#failoverRetry, once) : once();
   }
 
   /**
@@ -84,6 +92,17 @@ export class Database implements BoundServices {
       this.#calls.run(() => (kind === 'read' ? this.#route(kind, call, clock.lastWriteAt) : clock.writing(() => this.#route(kind, call)))),
     );
     return { ...services, transaction: (work) => clock.writing(() => this.transaction(work)) };
+  }
+
+  /**
+   * Which host the primary's new connections go to now, among which hosts, and how often that changed: after a
+   * failover, the new primary. No statement is sent. For a `Database` not opened by `connect()`, its ORM's one host.
+   */
+  primaryStatus(): PrimaryStatus {
+    if (this.#connections) return this.#connections.status();
+    const { host, port } = this.orm.config.getAll();
+    const label = host && port ? `${host}:${port}` : null;
+    return { host: label, candidates: label ? [label] : [], targetSessionAttrs: 'any', switches: 0, lastSwitchAt: null };
   }
 
   /** What the probes know of each replica (none without replicas). */
@@ -172,6 +191,6 @@ export class Database implements BoundServices {
  * server; it throws `ConfigurationError` at once for options that cannot work (no URL, a bad URL, a bad sslmode).
  */
 export function connect(options: ConnectOptions = {}): Database {
-  const connections = new PoolConnections(connectionLimits(options));
+  const connections = new PoolConnections(connectionLimits(options), primaryHostPlan(options));
   return open(new MikroORM(createOrmConfig(options, connections)), connections, options);
 }

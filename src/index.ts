@@ -1,10 +1,11 @@
 // Opening the database
 export { connect, Database } from './database.ts';
-export type { Transaction } from './database.ts';
+export type { Transaction, PrimaryStatus } from './database.ts';
 export type { BoundService, BoundServices } from './services.ts';
 export type { ConnectOptions } from './connection/connect-options.ts';
 export type { CloseOptions } from './connection/calls-in-flight.ts';
 export type { SslMode, SslOption } from './connection/ssl.ts';
+export type { TargetSessionAttrs } from './connection/database-url.ts';
 export type { ConnectionReport } from './connection/check-connection.ts';
 export type { Session } from './replication/session.ts';
 export type { ReplicaOptions } from './replication/replica-set.ts';

@@ -3,15 +3,35 @@ import { z } from 'zod';
 import { ConfigurationError } from '../common/errors.ts';
 import { parseOptions } from '../common/options.ts';
 import { DEFAULT_SCHEMA, schemaNameSchema } from '../common/schema.ts';
+import { TARGET_SESSION_ATTRS } from './database-url.ts';
 import { SSL_MODES } from './ssl.ts';
+
+/** One server, as the structured form of a multi-host URL names it. */
+const hostSchema = z.strictObject({
+  /** A host name, an IP address, or a Unix socket directory. */
+  host: z.string().min(1),
+  /** Default 5432. */
+  port: z.int().min(1).max(65_535).default(5432),
+});
 
 /**
  * The options of `connect()`. Defaults suit a serverless or small service: few connections, closed when idle, and
  * a bounded wait for a connection, so a cold start against an unreachable database fails in seconds.
  */
 const serverOptionsSchema = z.strictObject({
-  /** `postgres://user:password@host:5432/database?sslmode=require`. Falls back to `DATABASE_URL`. */
+  /**
+   * `postgres://user:password@host:5432/database?sslmode=require`. Falls back to `DATABASE_URL`. Several hosts as
+   * libpq takes them: `postgres://user@host1:5432,host2:5432/database?target_session_attrs=read-write`.
+   */
   url: z.string().min(1).optional(),
+  /** The hosts to connect to, in order, instead of the URL's: the structured form of a multi-host URL. */
+  hosts: z.array(hostSchema).min(1).optional(),
+  /**
+   * What a server must be for a new connection to stay on it, as libpq's `target_session_attrs`; overrides the URL's.
+   * Default for the primary: `read-write` when it has more than one host to choose among (its own, then the
+   * replicas'), otherwise `any`; for a replica: `standby` likewise.
+   */
+  targetSessionAttrs: z.enum(TARGET_SESSION_ATTRS).optional(),
   /**
    * The PostgreSQL schema of the package's tables, created by `migrate()` when missing. Default `public`. Give one of
    * its own (e.g. `enginecampro`) in a database shared with an application that has a `users` table.
@@ -55,7 +75,10 @@ const serverOptionsSchema = z.strictObject({
 /** One read replica: its URL, or its URL and what differs from the primary (the rest, schema and logging too, is the same). */
 const replicaSchema = z.union([
   z.string().min(1),
-  serverOptionsSchema.pick({ pool: true, connectTimeoutMillis: true, ssl: true, applicationName: true }).partial().extend({ url: z.string().min(1) }),
+  serverOptionsSchema
+    .pick({ pool: true, connectTimeoutMillis: true, ssl: true, applicationName: true, hosts: true, targetSessionAttrs: true })
+    .partial()
+    .extend({ url: z.string().min(1) }),
 ]);
 
 export const connectOptionsSchema = serverOptionsSchema
@@ -66,6 +89,19 @@ export const connectOptionsSchema = serverOptionsSchema
     maxReplicaLagMillis: z.int().positive().default(1_000),
     /** How often every replica's progress is checked. Default a quarter of `maxReplicaLagMillis`. */
     replicaProbeIntervalMillis: z.int().positive().optional(),
+    /**
+     * Repeat a call that failed during a failover, when repeating it is safe: reads, and writes the package knows
+     * did not commit (refused as read-only, or no connection). Off by default. Only the calls of `db.users`,
+     * `db.projects`, `db.cams` and of a session; never `db.transaction()`, whose work may do more than its queries.
+     */
+    failoverRetry: z
+      .strictObject({
+        /** Stop repeating this long after the first attempt failed. Default 15,000 ms. */
+        withinMillis: z.int().positive().max(300_000).default(15_000),
+        /** The wait before the first repeat; it doubles up to 1,000 ms. Default 100 ms. */
+        delayMillis: z.int().positive().max(10_000).default(100),
+      })
+      .optional(),
   })
   .refine((options) => (options.replicaProbeIntervalMillis ?? 0) < options.maxReplicaLagMillis, {
     message: 'replicaProbeIntervalMillis must be less than maxReplicaLagMillis, or no replica would ever be fresh enough',

@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../common/fault-codes.ts';
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
+import type { HostAddress } from './database-url.ts';
+import { HostSelector, sameHost, SESSION_STATE_QUERY, stateFromParameters, type HostPlan, type HostStatus, type SessionState } from './host-selector.ts';
 import { settingsOf, StatementWithSettings, type TransactionSettings } from './transaction-settings.ts';
 
 /** What the pool's connections enforce; every value is validated by `connect()` first. */
@@ -14,26 +16,75 @@ export interface ConnectionLimits {
 const TRANSACTION_START = /^(begin|start transaction)\b[^;]*$/i;
 const TRANSACTION_ROLLBACK = /^rollback$/i;
 const READ_ONLY_SQL_TRANSACTION = '25006';
+const CANNOT_CONNECT_NOW = '57P03';
+/**
+ * What a server that stopped being the one a pool wants says: a write refused as read-only, a function only a primary
+ * runs refused because recovery is in progress (the replicas' probe of the primary's WAL position), and the shutdown
+ * of a primary that a failover demotes (57P01, and 57P03 while it restarts as a standby).
+ */
+const RECOVERY_IN_PROGRESS = { code: '55000', message: /recovery is in progress/ };
+const SERVER_GONE = new Set(['57P01', '57P02', '57P03', 'ECONNRESET', 'ECONNREFUSED']);
+
+/** One open connection, as `PoolConnections` sees it. */
+interface Member {
+  readonly address: HostAddress;
+  /** Taken out of use: closed now if idle in the pool, when given back otherwise. */
+  retire(): void;
+  end(): Promise<void>;
+}
 
 /**
- * The connections of one `Database`: the `pg` client class its pool creates them with, and the switch that ends
- * them all when the handle closes. A connection opened after that, by a pool MikroORM would create anew for a call
- * on a stale EntityManager, fails at once instead of connecting.
+ * The connections of one `Database` (or of one of its replicas): the `pg` client class its pool creates them with,
+ * which host each new one goes to (`HostSelector`), and the switch that ends them all when the handle closes. A
+ * connection opened after that, by a pool MikroORM would create anew for a call on a stale EntityManager, fails at
+ * once instead of connecting.
  */
 export class PoolConnections {
-  readonly #open = new Set<pg.Client>();
+  readonly #open = new Set<Member>();
   #closed = false;
+  readonly #selector: HostSelector;
   readonly Client: typeof pg.Client;
 
-  constructor(limits: ConnectionLimits) {
-    this.Client = pooledClientClass(limits, this.#open, () => this.#closed);
+  /** `plan`: the hosts to choose among and what they must be; without it, the URL's one host, unchecked. */
+  constructor(limits: ConnectionLimits, plan: HostPlan = { hosts: [], targetSessionAttrs: 'any' }) {
+    this.#selector = new HostSelector(plan, limits.connectTimeoutMillis);
+    this.Client = pooledClientClass(limits, {
+      open: this.#open,
+      isClosed: () => this.#closed,
+      selector: this.#selector,
+      leave: (address) => this.leave(address),
+    });
     STREAMING_CLIENTS.add(this.Client);
+  }
+
+  /**
+   * The server at `address` is no longer what this pool wants (demoted, in recovery, shut down, promoted away from
+   * a replica's role): every connection to it is retired, and the next new connection searches the hosts again.
+   */
+  leave(address: HostAddress): void {
+    this.#selector.suspect(address);
+    for (const member of this.#open) if (sameHost(member.address, address)) member.retire();
+  }
+
+  /** Where new connections go now, and the hosts they are chosen among. */
+  status(): HostStatus {
+    return this.#selector.status();
+  }
+
+  /** The host new connections go to now; `undefined` before the first connection and while none matches. */
+  get currentHost(): HostAddress | undefined {
+    return this.#selector.currentHost;
+  }
+
+  /** Whether the pool chooses among hosts and checks what each server is (a multi-host URL, or target_session_attrs). */
+  get selectsHosts(): boolean {
+    return this.#selector.selects;
   }
 
   /** Refuses new connections and breaks the open ones: a statement still running on one fails as closed. */
   endAll(): void {
     this.#closed = true;
-    for (const client of this.#open) void client.end().catch(() => undefined);
+    for (const member of this.#open) void member.end().catch(() => undefined);
   }
 }
 
@@ -46,7 +97,18 @@ export function streamsCopyIn(driverOptions: unknown): boolean {
   return typeof Client === 'function' && STREAMING_CLIENTS.has(Client as typeof pg.Client);
 }
 
-function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClosed: () => boolean): typeof pg.Client {
+/** What the client class shares with its `PoolConnections`. */
+interface Shared {
+  open: Set<Member>;
+  isClosed: () => boolean;
+  selector: HostSelector;
+  leave: (address: HostAddress) => void;
+}
+
+type PoolRelease = (error?: Error | boolean) => void;
+
+function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.Client {
+  const { open, isClosed, selector } = shared;
   // Transaction-scoped settings ride along with BEGIN, in the same round trip. Set per transaction, they work through
   // a transaction pooler (PgBouncer refuses them as startup parameters) and never outlive the transaction, so no
   // other client of a shared server connection inherits them.
@@ -54,17 +116,71 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
     `; set local statement_timeout = ${limits.statementTimeoutMillis}` +
     `; set local idle_in_transaction_session_timeout = ${limits.idleInTransactionTimeoutMillis}`;
 
-  return class PooledClient extends pg.Client {
+  return class PooledClient extends pg.Client implements Member {
     #ended = false;
+    /** The pool's options, the password included, for the probe connections of a search among the hosts. */
+    readonly #config: pg.ClientConfig;
+    #address: HostAddress;
+    /** Whether the server's session is what the pool wants; set once connected to a host that was chosen. */
+    #accepts: ((state: SessionState) => boolean) | undefined;
+    readonly #parameters = new Map<string, string>();
+    #connected = false;
+    #retired = false;
+    /** The pool's `release` of this connection while it is handed out; `undefined` while idle in the pool. */
+    #poolRelease: PoolRelease | undefined;
 
     constructor(config?: pg.ClientConfig) {
       // The pool hands every client its own options, where `connectionTimeoutMillis` is the acquire timeout. It keeps
       // `password` out of sight (not enumerable), so a spread would drop it.
-      super({ ...config, password: config?.password, connectionTimeoutMillis: limits.connectTimeoutMillis });
+      const own = { ...config, password: config?.password, connectionTimeoutMillis: limits.connectTimeoutMillis };
+      super(own);
+      this.#config = own;
+      this.#address = { host: this.host, port: this.port };
       this.once('end', () => {
         this.#ended = true;
         open.delete(this);
       });
+      // Faults of a connection with no statement running (an idle one in the pool, a server shutting down).
+      this.on('error', (error) => this.#faulted(error));
+      // PostgreSQL 14 and later report `in_hot_standby` again when it changes: a standby promoted, for a replica's pool.
+      this.connection.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
+        this.#parameters.set(message.parameterName, message.parameterValue);
+        if (!this.#connected || !this.#accepts) return;
+        const state = stateFromParameters(this.#parameters);
+        if (state && !this.#accepts(state)) shared.leave(this.#address);
+      });
+    }
+
+    /** The server this connection went to. */
+    get address(): HostAddress {
+      return this.#address;
+    }
+
+    /**
+     * The pool sets `release` on each connection it hands out; it is kept, and called by the one given back, which
+     * removes a retired connection from the pool instead of keeping it idle. A second call does nothing.
+     */
+    get release(): PoolRelease {
+      return this.#releaseOnce;
+    }
+
+    set release(poolRelease: PoolRelease) {
+      this.#poolRelease = poolRelease;
+    }
+
+    readonly #releaseOnce: PoolRelease = (error) => {
+      const poolRelease = this.#poolRelease;
+      this.#poolRelease = undefined;
+      poolRelease?.(error || (this.#retired ? true : undefined));
+    };
+
+    retire(): void {
+      if (this.#retired || this.#ended) return;
+      this.#retired = true;
+      // Idle in the pool: an 'error' is how pg's pool learns that an idle connection is gone, and removes it.
+      if (this.#connected && this.#poolRelease === undefined) {
+        this.emit('error', Object.assign(new Error('Retired: the server is no longer what the pool wants (a failover?)'), { code: RETIRED }));
+      }
     }
 
     override end(): Promise<void>;
@@ -77,14 +193,67 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
     override connect(): Promise<pg.Client>;
     override connect(callback: (err: Error) => void): void;
     override connect(callback?: (err: Error) => void): Promise<pg.Client> | void {
-      if (isClosed()) {
-        const error = Object.assign(new Error('The database handle is closed'), { code: HANDLE_CLOSED });
-        if (!callback) return Promise.reject(error);
-        process.nextTick(() => callback(error));
+      const connected = this.#connectToHost().then(() => this);
+      if (!callback) return connected;
+      const answer = callback as (err: Error | null, client?: pg.Client) => void;
+      connected.then(
+        (client) => answer(null, client),
+        (error: Error) => answer(error),
+      );
+    }
+
+    async #connectToHost(): Promise<void> {
+      if (isClosed()) throw Object.assign(new Error('The database handle is closed'), { code: HANDLE_CLOSED });
+      open.add(this);
+      if (!selector.selects) {
+        await super.connect();
+        this.#connected = true;
         return;
       }
-      open.add(this);
-      return callback ? super.connect(callback) : super.connect();
+      let chosen;
+      try {
+        chosen = await selector.choose(this.#config);
+      } catch (error) {
+        open.delete(this);
+        throw error;
+      }
+      this.host = chosen.address.host;
+      this.port = chosen.address.port;
+      this.#address = chosen.address;
+      try {
+        await super.connect();
+      } catch (error) {
+        selector.suspect(chosen.address);
+        throw error;
+      }
+      const state = stateFromParameters(this.#parameters) ?? (selector.plan.targetSessionAttrs === 'any' ? undefined : await this.#askState());
+      if ((state && !chosen.accepts(state)) || this.#retired) {
+        // The host remembered is no longer what it was (a failover since): the next connection searches again.
+        shared.leave(chosen.address);
+        await this.end().catch(() => undefined);
+        throw Object.assign(new Error(`The server at ${chosen.address.host}:${chosen.address.port} no longer matches target_session_attrs=${selector.plan.targetSessionAttrs}`), {
+          code: selector.plan.targetSessionAttrs === 'read-write' || selector.plan.targetSessionAttrs === 'primary' ? READ_ONLY_SQL_TRANSACTION : CANNOT_CONNECT_NOW,
+        });
+      }
+      this.#accepts = chosen.accepts;
+      this.#connected = true;
+    }
+
+    /** The session state, asked of a server that did not report it at startup (before PostgreSQL 14, or a pooler). */
+    async #askState(): Promise<SessionState> {
+      const result: pg.QueryResult<SessionState> = await this.#answeredInTime(this.#sentWithCallback([SESSION_STATE_QUERY]));
+      return result.rows[0]!;
+    }
+
+    /**
+     * A fault that says the server is no longer the one the pool wants: the host is left behind. A write refused as
+     * read-only always means so; a shutdown or a refused connection only counts where the pool chooses among hosts.
+     */
+    #faulted(error: unknown): void {
+      if (!(error instanceof Error) || !('code' in error) || typeof error.code !== 'string') return;
+      const { code } = error;
+      const demoted = code === READ_ONLY_SQL_TRANSACTION || (code === RECOVERY_IN_PROGRESS.code && RECOVERY_IN_PROGRESS.message.test(error.message));
+      if (demoted || (selector.selects && SERVER_GONE.has(code))) shared.leave(this.#address);
     }
 
     /**
@@ -151,11 +320,7 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
      * count it as busy for good. It goes back here, as broken so that the pool closes it; a second return is harmless.
      */
     #returnToPool(error: unknown): never {
-      if (isPoolClient(this)) {
-        const release = this.release.bind(this);
-        this.release = () => undefined;
-        release(error instanceof Error ? error : true);
-      }
+      this.#releaseOnce(error instanceof Error ? error : true);
       throw error;
     }
 
@@ -178,11 +343,9 @@ function pooledClientClass(limits: ConnectionLimits, open: Set<pg.Client>, isClo
           if (expired) {
             throw Object.assign(new Error(`No answer within ${limits.statementTimeoutMillis} ms`), { code: STATEMENT_DEADLINE_PASSED, cause: error });
           }
-          // A server that became read-only (a failover demoted it) stays so: the next call must open a new connection,
-          // which the server's address may now lead to the new primary.
-          if (error instanceof Error && 'code' in error && error.code === READ_ONLY_SQL_TRANSACTION) {
-            void this.end().catch(() => undefined);
-          }
+          // A server that became read-only (a failover demoted it) stays so: every connection to it is retired, and
+          // the next one goes to the host found to take writes now (or, behind one address, wherever it leads now).
+          this.#faulted(error);
           throw error;
         },
       );
@@ -201,7 +364,5 @@ function answersByPromise(args: readonly unknown[]): boolean {
   return args.length <= 2 && typeof args[1] !== 'function';
 }
 
-/** The pool adds `release()` to each client it hands out. */
-function isPoolClient(client: pg.Client): client is pg.Client & pg.PoolClient {
-  return 'release' in client && typeof client.release === 'function';
-}
+/** The `code` of the error a retired idle connection is removed from the pool with. */
+const RETIRED = 'ENGINECAMPRO_RETIRED';

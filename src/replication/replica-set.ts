@@ -2,7 +2,8 @@ import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
 import { performance } from 'node:perf_hooks';
 import { ConfigurationError, ConnectionError, ConflictError, NotFoundError, ValidationError } from '../common/errors.ts';
 import { resolveConnectOptions, type ConnectOptions } from '../connection/connect-options.ts';
-import { createOrmConfig } from '../connection/orm-config.ts';
+import { connectionLimits, createOrmConfig, replicaHostPlan } from '../connection/orm-config.ts';
+import { PoolConnections } from '../connection/pooled-client.ts';
 import { parseLsn, PrimaryProgress } from './primary-progress.ts';
 import { Replica, type ReplicaStatus } from './replica.ts';
 
@@ -139,9 +140,13 @@ export class ReplicaSet {
 export function openReplicaSet(primaryEm: EntityManager, options: ConnectOptions): ReplicaSet | undefined {
   const { replicas, maxReplicaLagMillis, replicaProbeIntervalMillis } = resolveConnectOptions(options);
   if (replicas.length === 0) return undefined;
-  const opened = replicas.map((replica) => {
+  const opened = replicas.map((replica, index) => {
     const own = typeof replica === 'string' ? { url: replica } : withoutUndefined(replica);
-    return new Replica(new MikroORM(createOrmConfig({ ...options, replicas: [], ...own })), own.url);
+    // The primary's hosts, target and retry are its own: a replica has its URL's, or those it is given.
+    const { hosts: _hosts, targetSessionAttrs: _attrs, failoverRetry: _retry, ...shared } = options;
+    const replicaOptions = { ...shared, replicas: [], ...own };
+    const connections = new PoolConnections(connectionLimits(replicaOptions), replicaHostPlan(options, index));
+    return new Replica(new MikroORM(createOrmConfig(replicaOptions, connections)), own.url, connections);
   });
   return new ReplicaSet(primaryEm, opened, {
     maxLagMillis: maxReplicaLagMillis,

@@ -1,11 +1,18 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { redactDatabaseUrl } from '../connection/database-url.ts';
+import { hostLabel, redactDatabaseUrl } from '../connection/database-url.ts';
+import type { PoolConnections } from '../connection/pooled-client.ts';
 import { parseLsn, type PrimaryProgress } from './primary-progress.ts';
 
 /** What the last probe of a replica found, for whoever watches the replicas (`db.replicaStatus()`). */
 export interface ReplicaStatus {
   /** The replica's URL, password masked. */
   url: string;
+  /**
+   * `host:port` its connections go to now: with several hosts to choose among (its own, the primary's, the other
+   * replicas'), the first standby in that order, so it may differ from the URL's after a failover; `null` while none
+   * is known.
+   */
+  host: string | null;
   /** Whether plain reads may go to it now: reachable, a standby, and fresh within `maxReplicaLagMillis`. */
   inRotation: boolean;
   /** Whether its last probe (or read) reached it; `false` before the first probe. */
@@ -29,15 +36,17 @@ export class Replica {
   /** Service calls keep no state in an EntityManager (as on the primary), so one fork serves every read. */
   readonly em: EntityManager;
   readonly #url: string;
+  readonly #connections: PoolConnections | undefined;
   #reachable = false;
   #freshAsOf = -Infinity;
   #replayed: bigint | undefined;
   #replayDelayMillis: number | null = null;
   #probing = false;
 
-  constructor(orm: MikroORM, url: string) {
+  constructor(orm: MikroORM, url: string, connections?: PoolConnections) {
     this.orm = orm;
     this.#url = redactDatabaseUrl(url);
+    this.#connections = connections;
     this.em = orm.em.fork();
   }
 
@@ -73,6 +82,9 @@ export class Replica {
       // A server that is not a standby has no replay position: it may be a promoted former replica, on a history
       // of its own. Never read from it.
       this.#reachable = row?.replayed != null;
+      // Promoted (a failover made it the primary): its connections go, and the next ones look for a standby.
+      const promoted = this.#connections?.currentHost;
+      if (!this.#reachable && promoted && this.#connections?.selectsHosts) this.#connections.leave(promoted);
       this.#replayed = row?.replayed == null ? undefined : parseLsn(row.replayed);
       this.#freshAsOf = this.#replayed === undefined ? -Infinity : progress.freshAsOf(this.#replayed);
       this.#replayDelayMillis = row?.replay_delay_millis ?? null;
@@ -85,8 +97,10 @@ export class Replica {
 
   status(now: number, maxLagMillis: number, progress: PrimaryProgress): ReplicaStatus {
     const latest = progress.latest();
+    const current = this.#connections?.currentHost;
     return {
       url: this.#url,
+      host: current ? hostLabel(current) : this.#connections?.selectsHosts ? null : this.#connections?.status().candidates[0] ?? null,
       inRotation: this.serves(now, maxLagMillis, -Infinity),
       reachable: this.#reachable,
       stalenessMillis: Number.isFinite(this.#freshAsOf) ? now - this.#freshAsOf : null,
