@@ -8,9 +8,21 @@ import type { CommandCompleteMessage, DataRowMessage, RowDescriptionMessage } fr
  */
 export class TransactionSettings {
   readonly entries: ReadonlyArray<readonly [name: string, value: string]>;
-  constructor(entries: ReadonlyArray<readonly [name: string, value: string]>) {
+  /**
+   * Asks, in the same round trip, whether row-level security applies to the session's role on this table
+   * (`row_security_active()`), and reports the answer (null when the table is missing).
+   */
+  readonly probe: RowSecurityProbe | undefined;
+  constructor(entries: ReadonlyArray<readonly [name: string, value: string]>, probe?: RowSecurityProbe) {
     this.entries = entries;
+    this.probe = probe;
   }
+}
+
+export interface RowSecurityProbe {
+  /** The table, schema-qualified and quoted as SQL names it. */
+  table: string;
+  report(active: boolean | null): void;
 }
 
 /** The settings a `pg` query call carries: `query(sql, [...values, TransactionSettings])`, and its values without them. */
@@ -33,7 +45,8 @@ type TypeParser = (oid: number, format: 'text') => (value: string) => unknown;
 export class StatementWithSettings implements pg.Submittable {
   /** The statement's SQL, as pg's own queries carry it (`text`), for whoever watches the queries a client sends. */
   readonly text: string;
-  readonly #values: readonly unknown[];
+  /** The statement's values, as pg's own queries carry them (`values`), likewise. */
+  readonly values: readonly unknown[];
   readonly #settings: TransactionSettings;
   readonly #typeParser: TypeParser;
   readonly #done: (error: Error | null, result?: pg.QueryResult) => void;
@@ -46,23 +59,26 @@ export class StatementWithSettings implements pg.Submittable {
 
   constructor(sql: string, values: readonly unknown[], settings: TransactionSettings, typeParser: TypeParser, done: (error: Error | null, result?: pg.QueryResult) => void) {
     this.text = sql;
-    this.#values = values;
+    this.values = values;
     this.#settings = settings;
     this.#typeParser = typeParser;
     this.#done = done;
   }
 
   submit(connection: pg.Connection): void {
-    const settings = this.#settings.entries;
-    const setConfig = `select ${settings.map((_, index) => `set_config($${2 * index + 1}, $${2 * index + 2}, true)`).join(', ')}`;
+    const { entries, probe } = this.#settings;
+    const setConfig =
+      `select ${entries.map((_, index) => `set_config($${2 * index + 1}, $${2 * index + 2}, true)`).join(', ')}` +
+      (probe ? `, row_security_active(to_regclass($${2 * entries.length + 1}))` : '');
+    const settingValues = probe ? [...entries.flat(), probe.table] : entries.flat();
     // One write for all the messages, as pg does for its own queries.
     connection.stream.cork?.();
     try {
       connection.parse({ name: '', text: setConfig, types: [] }, true);
-      connection.bind({ values: settings.flat() }, true);
+      connection.bind({ values: settingValues }, true);
       connection.execute({}, true);
       connection.parse({ name: '', text: this.text, types: [] }, true);
-      connection.bind({ values: this.#values.map(wireValue) }, true);
+      connection.bind({ values: this.values.map(wireValue) }, true);
       connection.describe({ type: 'P' }, true);
       connection.execute({}, true);
       connection.sync();
@@ -76,7 +92,15 @@ export class StatementWithSettings implements pg.Submittable {
   }
 
   handleDataRow(message: DataRowMessage): void {
-    if (!this.#settingsDone) return; // the row of set_config()
+    if (!this.#settingsDone) {
+      // The row of set_config(), and the probe's answer last.
+      const { probe } = this.#settings;
+      if (probe) {
+        const answer = message.fields.at(-1) as string | null;
+        probe.report(answer === null ? null : answer === 't');
+      }
+      return;
+    }
     const row: Record<string, unknown> = {};
     this.#fields.forEach((field, index) => {
       const value = message.fields[index] as string | null;

@@ -1,11 +1,13 @@
 import { EntityRepository } from '@mikro-orm/postgresql';
 import { schemaOf } from '../common/schema.ts';
-import { streamsCopy, type CopyIn, type Statement } from './statement.ts';
+import { streamsCopy, type CopyIn, type Statement, type StatementTable } from './statement.ts';
 
 /** The base of our repositories: runs statements on the repository's EntityManager, in the entities' schema. */
 export abstract class Repository<Entity extends object> extends EntityRepository<Entity> {
+  #table: StatementTable | undefined;
+
   protected run<Params extends object, Row>(statement: Statement<Params, Row>, params: Params): Promise<Row[]> {
-    return statement.run(this.em, this.#schema(), params);
+    return statement.run(this.em, (this.#table ??= this.#tableOf()), params);
   }
 
   /** Streams rows into a (staging) table with COPY: only where `canCopy()`. */
@@ -18,7 +20,9 @@ export abstract class Repository<Entity extends object> extends EntityRepository
     return streamsCopy(this.em);
   }
 
-  #schema(): string {
-    return schemaOf(this.em.getMetadata(), this.entityName, this.em.config.get('schema'));
+  /** The repository's table: its schema, which the statements are compiled for, and its name. */
+  #tableOf(): StatementTable {
+    const metadata = this.em.getMetadata();
+    return { schema: schemaOf(metadata, this.entityName, this.em.config.get('schema')), name: metadata.find(this.entityName)!.tableName };
   }
 }

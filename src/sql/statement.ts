@@ -15,8 +15,7 @@ import { toDataAccessError, type FailedWork } from '../common/map-error.ts';
 import { CopyInRows } from '../connection/copy-in.ts';
 import { streamsCopyIn } from '../connection/pooled-client.ts';
 import type { Tables } from '../entities.ts';
-import { ACTING_EMAIL_SETTING, ACTING_USER_SETTING } from '../common/acting-user.ts';
-import { TransactionSettings } from '../connection/transaction-settings.ts';
+import { actingUserSettings } from './row-security.ts';
 
 /** Builds queries and compiles them to SQL, never runs them: statements run on the caller's EntityManager. */
 const builder = new Kysely<Tables>({
@@ -68,6 +67,12 @@ export interface StatementOptions<Params> {
   createsRows?: boolean;
 }
 
+/** Where a statement runs: the schema it is compiled for, and the table of the repository that runs it. */
+export interface StatementTable {
+  schema: string;
+  name: string;
+}
+
 interface Compiled<Row> {
   query: CompiledQuery<Row>;
   /** Each `$n` of the SQL: a parameter read at each run, or a value fixed when the statement was built. */
@@ -90,23 +95,21 @@ export class Statement<Params extends StatementParams, Row> {
   }
 
   /**
-   * Runs the statement on `em`: inside its transaction when it has one, otherwise on a pooled connection. On the
-   * package's own connections, the acting user's setting travels with it in the same round trip.
+   * Runs the statement on `em`, compiled for the schema of `table` (the table of the repository that runs it): inside
+   * its transaction when it has one, otherwise on a pooled connection. On the package's own connections, the acting
+   * user's setting travels with it in the same round trip, where row-level security applies (`row-security.ts`).
    */
-  run(em: EntityManager, schema: string, params: Params): Promise<Row[]> {
-    const { query, slots } = this.#compiled(schema);
+  run(em: EntityManager, table: StatementTable, params: Params): Promise<Row[]> {
+    const { query, slots } = this.#compiled(table.schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
-    if (streamsCopy(em)) values.push(this.#actingUser(params));
+    if (streamsCopy(em)) {
+      const named = params as Record<string, string>;
+      const { actingAs } = this.#options;
+      const settings = actingUserSettings(em, table, 'user' in actingAs ? { user: named[actingAs.user]! } : { email: named[actingAs.email]! });
+      if (settings) values.push(settings);
+    }
     const { userId, projectId } = params as { userId?: string; projectId?: number };
     return execute(em, { ...query, parameters: values }, { createsRows: this.#options.createsRows, referenced: { User: userId, Project: projectId } });
-  }
-
-  #actingUser(params: Params): TransactionSettings {
-    const { actingAs } = this.#options;
-    const named = params as Record<string, string>;
-    return 'user' in actingAs
-      ? new TransactionSettings([[ACTING_USER_SETTING, named[actingAs.user]!]])
-      : new TransactionSettings([[ACTING_EMAIL_SETTING, named[actingAs.email]!.toLowerCase()]]);
   }
 
   /** The SQL sent for `schema`, for review (`npm run sql:generate`). */

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ConfigurationError, connect, NotFoundError, type Database, type ProjectDocument } from '../../src/index.ts';
 import { camInput } from '../support/fixtures.ts';
+import { StatementWithSettings } from '../../src/connection/transaction-settings.ts';
 import { createLoginRole, dropRole } from '../support/roles.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
@@ -139,6 +140,50 @@ describe('a role granted the tables by migrate({ grantTo })', () => {
     await expect(app.users.get('user_bob')).rejects.toBeInstanceOf(ConfigurationError);
     await owner.migrate({ grantTo: appRole });
     expect(await app.users.get('user_bob')).toMatchObject({ id: 'user_bob' });
+  });
+});
+
+/** Whether each statement `work` sends carries the acting user's setting (`StatementWithSettings`), in order. */
+async function actingUserSent(work: () => Promise<unknown>): Promise<boolean[]> {
+  const prototype = pg.Client.prototype as { query: (this: pg.Client, ...args: unknown[]) => unknown };
+  const original = prototype.query;
+  const sent: boolean[] = [];
+  prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    if (typeof args[0] !== 'string' || !/^(begin|commit|rollback)/i.test(args[0])) sent.push(args[0] instanceof StatementWithSettings);
+    return original.apply(this, args);
+  };
+  try {
+    await work();
+  } finally {
+    prototype.query = original;
+  }
+  return sent;
+}
+
+describe('the acting user sent where row-level security applies, and only there', () => {
+  it('by a role subject to it: with every statement', async () => {
+    const user = await app.users.upsert({ id: 'user_settings_app', email: 'settings.app@example.com' });
+    expect(await actingUserSent(async () => {
+      await app.users.get(user.id);
+      await app.users.get(user.id);
+      await app.users.getByEmail(user.email);
+    })).toEqual([true, true, true]);
+  });
+
+  it('by the owner, whom the policies never restrict: asked with its first statement on a table, then never again', async () => {
+    const fresh = connect({ url: ownerUrl, schema: 'enginecampro' });
+    try {
+      const user = await fresh.users.upsert({ id: 'user_settings_owner', email: 'settings.owner@example.com' });
+      const project = await fresh.projects.create(user.id, { name: 'Owned' });
+      expect(await actingUserSent(async () => {
+        await fresh.users.get(user.id);
+        await fresh.projects.get(user.id, project.id);
+        await fresh.cams.list(user.id, project.id); // the first statement on cams of this pool
+        await fresh.cams.list(user.id, project.id);
+      })).toEqual([false, false, true, false]);
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

@@ -1,0 +1,36 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/postgresql';
+import { ACTING_EMAIL_SETTING, ACTING_USER_SETTING } from '../common/acting-user.ts';
+import { TransactionSettings } from '../connection/transaction-settings.ts';
+import type { StatementTable } from './statement.ts';
+
+/**
+ * Whether the acting user's setting must travel with a statement. Row-level security restricts a role that neither
+ * owns the tables nor has BYPASSRLS (nor is a superuser); for any other role the policies are never evaluated and the
+ * setting would only cost the server a statement per call. So the first statements of a pool, per schema, ask the
+ * server in the same round trip (`row_security_active()` on the statement's table), and once it has said no, the pool's
+ * statements on that table go without the setting. Every connection of a pool logs in as the same role, so one answer
+ * holds for all of them.
+ *
+ * Should the role later become subject to row-level security (ownership moved, BYPASSRLS revoked) while the pool is
+ * open, its statements find no rows until the handle is opened again: the policies admit nothing without a setting,
+ * so the mistake fails closed.
+ */
+const rowSecurityByPool = new WeakMap<object, Map<string, boolean>>(); // pool (its driver options) -> table -> answer
+
+/** The transaction settings for a statement acting for this user (or address), or none where no policy applies. */
+export function actingUserSettings(em: EntityManager, table: StatementTable, actingAs: { user: string } | { email: string }): TransactionSettings | undefined {
+  const pool = em.config.get('driverOptions') as object;
+  let byTable = rowSecurityByPool.get(pool);
+  if (!byTable) rowSecurityByPool.set(pool, (byTable = new Map()));
+  const qualified = `"${table.schema.replaceAll('"', '""')}"."${table.name.replaceAll('"', '""')}"`;
+  const active = byTable.get(qualified);
+  if (active === false) return undefined;
+  const entries = 'user' in actingAs ? [[ACTING_USER_SETTING, actingAs.user] as const] : [[ACTING_EMAIL_SETTING, actingAs.email.toLowerCase()] as const];
+  if (active) return new TransactionSettings(entries);
+  const probe = {
+    table: qualified,
+    // A missing table (not migrated yet) answers null: asked again by the next statement.
+    report: (answer: boolean | null) => (answer === null ? byTable.delete(qualified) : byTable.set(qualified, answer)),
+  };
+  return new TransactionSettings(entries, probe);
+}
