@@ -8,6 +8,7 @@ import { databaseUrl, startPostgresServer } from '../test/support/postgres-serve
 import { percentile } from './measure/timing.ts';
 import { describeMachine } from './report/machine.ts';
 import { SCALE_CALLS } from './scale/calls.ts';
+import { measureEndUserReads, type EndUserRead } from './scale/end-users.ts';
 import { loadScale, type ScaleData } from './scale/load.ts';
 import { explain, statementsSentBy, type StatementPlan } from './scale/plans.ts';
 import { renderScaleReport, type ScaleResults, type SizeResult } from './scale/report.ts';
@@ -55,7 +56,10 @@ try {
     await admin.query(`create database ${name}`);
     const url = databaseUrl(server.adminUrl, name);
     const db = connect({ url, pool: { max: 1 } });
-    await db.migrate();
+    // End-user reads on, as a Supabase application would have them: policies for `authenticated` that the package's
+    // own calls (as the tables' owner) never evaluate.
+    await admin.query(`do $$ begin create role authenticated nologin; exception when duplicate_object then null; end $$`);
+    await db.migrate({ endUsers: {} });
     const data = await loadScale(url, size);
     // The load leaves its pages dirty: written out now, not by the checkpointer while calls are timed.
     await admin.query('checkpoint');
@@ -63,6 +67,10 @@ try {
     installations.push({ name, url, db, data, bytes: Number(bytes) });
     log(`${size.toLocaleString('en-US')} cams: loaded ${data.users} users, ${data.projects} projects, ${data.cams} cams in ${data.loadSeconds.toFixed(0)} s (${(Number(bytes) / 2 ** 30).toFixed(2)} GiB)`);
   }
+  // End users first, while each user still has the rows the load gave them (the timed writes add projects).
+  const endUserReads: EndUserRead[][] = [];
+  for (const { url, data } of installations) endUserReads.push(await measureEndUserReads(url, data));
+  log(`end-user reads: ${installations.map(({ data }, index) => endUserReads[index]!.map((read) => `${read.user} ${read.medianMillis.toFixed(2)} ms`).join(', ') + ` at ${data.cams.toLocaleString('en-US')}`).join('; ')}`);
   const calls = installations.map(() => [] as SizeResult['calls']);
   for (const call of SCALE_CALLS) {
     const contexts = await Promise.all(installations.map(({ db, data }) => call.prepare?.(db, data)));
@@ -104,6 +112,7 @@ try {
     loadSeconds: data.loadSeconds,
     databaseBytes: bytes,
     calls: calls[index]!,
+    endUserReads: endUserReads[index]!,
   }));
 } finally {
   for (const { db, name } of installations) {

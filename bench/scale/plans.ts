@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { StatementWithSettings } from '../../src/connection/transaction-settings.ts';
 
 /** A statement as the driver received it. */
 export interface SentStatement {
@@ -15,47 +16,44 @@ export interface StatementPlan {
 }
 
 const CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
-/** What is sent but not explained: the transaction settings sent ahead of a statement, in its round trip, and COPY. */
-const NOT_EXPLAINED = /^\s*(select set_config\(|copy\b)/i;
+/** What is sent but not explained: COPY, whose rows are not a statement's values. */
+const NOT_EXPLAINED = /^\s*copy\b/i;
 
-type ConnectionMethods = Record<'query' | 'parse' | 'bind', (this: unknown, ...args: unknown[]) => unknown>;
+type Query = (this: pg.Client, ...args: unknown[]) => unknown;
 
 /**
- * Runs `work` and returns the statements it sent, with their values, caught where every one passes: pg's
- * `Connection`, as a simple query (no parameters) or parsed and then bound. A wrapper of `pg.Client#query` would miss
- * the values of the package's statements, which go out after their transaction settings in one round trip (a
- * Submittable holding its values to itself). Never while timing: the wrappers cost time.
+ * Runs `work` and returns the statements it sent, with their values, caught where every one passes: `pg.Client#query`,
+ * as text and values, as a query config (`{ text, values }`), or as the package's `StatementWithSettings` (a statement
+ * sent after its transaction settings in one round trip, whose `text` and `values` are the statement's own). Never
+ * while timing: the wrapper costs time.
  */
 export async function statementsSentBy(work: () => Promise<unknown>): Promise<SentStatement[]> {
-  const prototype = pg.Connection.prototype as unknown as ConnectionMethods;
-  const original = { query: prototype.query, parse: prototype.parse, bind: prototype.bind };
+  const prototype = pg.Client.prototype as { query: Query };
+  const original = prototype.query;
   const sent: SentStatement[] = [];
-  const explained = (text: string) => !CONTROL.test(text) && !NOT_EXPLAINED.test(text);
-  // The statement parsed last, which the next Bind gives its values: pg sends Parse and Bind one after the other.
-  let parsed: string | undefined;
-  prototype.query = function (this: unknown, ...args: unknown[]) {
-    const text = args[0] as string;
-    if (explained(text)) sent.push({ text, values: [] });
-    return original.query.apply(this, args);
-  };
-  prototype.parse = function (this: unknown, ...args: unknown[]) {
-    parsed = (args[0] as { text: string }).text;
-    return original.parse.apply(this, args);
-  };
-  prototype.bind = function (this: unknown, ...args: unknown[]) {
-    if (parsed !== undefined && explained(parsed)) sent.push({ text: parsed, values: (args[0] as { values?: unknown[] }).values ?? [] });
-    parsed = undefined;
-    return original.bind.apply(this, args);
+  prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const [query, values] = args;
+    const statement = typeof query === 'string' ? { text: query, values: Array.isArray(values) ? values : [] } : sentStatementOf(query);
+    if (statement && !CONTROL.test(statement.text) && !NOT_EXPLAINED.test(statement.text)) sent.push(statement);
+    return original.apply(this, args);
   };
   try {
     await work();
   } finally {
-    Object.assign(prototype, original);
+    prototype.query = original;
   }
   return sent;
 }
 
-interface PlanNode {
+function sentStatementOf(query: unknown): SentStatement | undefined {
+  if (query instanceof StatementWithSettings) return { text: query.text, values: [...query.values] };
+  if (typeof query === 'object' && query !== null && 'text' in query && typeof query.text === 'string') {
+    return { text: query.text, values: 'values' in query && Array.isArray(query.values) ? query.values : [] };
+  }
+  return undefined;
+}
+
+export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
   'Index Name'?: string;
@@ -103,11 +101,11 @@ async function explainOnce(client: pg.Client, text: string, values: unknown[]): 
   }
 }
 
-function flatten(node: PlanNode): PlanNode[] {
+export function flatten(node: PlanNode): PlanNode[] {
   return [node, ...(node.Plans ?? []).flatMap(flatten)];
 }
 
-function describe(node: PlanNode): string {
+export function describe(node: PlanNode): string {
   const target = node['Index Name'] ?? node['Relation Name'];
   return target ? `${node['Node Type']} (${target})` : node['Node Type'];
 }

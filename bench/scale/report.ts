@@ -1,4 +1,5 @@
 import type { Machine } from '../report/machine.ts';
+import type { EndUserRead } from './end-users.ts';
 import type { StatementPlan } from './plans.ts';
 
 export interface SizeResult {
@@ -14,6 +15,8 @@ export interface SizeResult {
     roundMedians: number[];
     statements: StatementPlan[];
   }[];
+  /** "My projects with their cams" through Supabase's Data API, under the end-user policies. */
+  endUserReads: EndUserRead[];
 }
 
 export interface ScaleResults {
@@ -63,6 +66,26 @@ export function renderScaleReport(results: ScaleResults): string {
   for (const call of largest.calls) {
     lines.push(`- **${call.name}**: ${call.statements.map((statement) => statement.nodes.join(' > ')).join('; ')}`);
   }
+  lines.push(
+    '',
+    '## End users through the Data API',
+    '',
+    "\"My projects with their cams\" read by a signed-in end user with end-user access on (`migrate({ endUsers: {} })`): the statement PostgREST 12 builds for `supabase.from('projects').select('id, name, cams(id, name, lift, duration)')` (`bench/scale/end-users.ts`), which names no user, run as PostgREST runs a request: `set local role authenticated` and the JWT's claims in `request.jwt.claims`, in a transaction rolled back. Timed are all five round trips of a request (begin, role, claims, the statement, the end), 300 times per user and size in 5 rounds; buffers and plan of the statement alone, from its second execution.",
+    '',
+    `| user | projects read | ${sizes.map((size) => `median ms at ${count(size.cams)}`).join(' | ')} | growth | growth by round | ${sizes.map((size) => `buffers at ${count(size.cams)}`).join(' | ')} | sequential scans |`,
+    `| --- | ---: | ${sizes.map(() => '---:').join(' | ')} | ---: | ---: | ${sizes.map(() => '---:').join(' | ')} | --- |`,
+  );
+  for (const [index, read] of smallest.endUserReads.entries()) {
+    const row = sizes.map((size) => size.endUserReads[index]!);
+    const growth = row.at(-1)!.medianMillis / row[0]!.medianMillis;
+    const byRound = row[0]!.roundMedians.map((smallestMedian, round) => row.at(-1)!.roundMedians[round]! / smallestMedian);
+    const scans = [...new Set(row.flatMap((entry) => entry.seqScans))];
+    lines.push(
+      `| ${read.user} | ${row.map((entry) => count(entry.projects)).join(' / ')} | ${row.map((entry) => entry.medianMillis.toFixed(2)).join(' | ')} | ${growth.toFixed(2)}x | ${Math.min(...byRound).toFixed(2)}–${Math.max(...byRound).toFixed(2)}x | ${row.map((entry) => count(entry.buffers)).join(' | ')} | ${scans.length ? scans.join(', ') : 'none'} |`,
+    );
+  }
+  lines.push('', `Plans at ${count(largest.cams)} cams:`, '');
+  for (const read of largest.endUserReads) lines.push(`- **${read.user}**: ${read.nodes.join(' > ')}`);
   lines.push('');
   return lines.join('\n');
 }
