@@ -1,5 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
+import { unlessDistributed } from './citus.ts';
 
+/**
+ * The tables, their keys and indexes. The `touch_updated_at` triggers are created only where Citus allows them (not on
+ * its distributed tables, as in a schema of schema-based sharding): a later migration drops them anyway.
+ */
 export class Migration20261124142215_initial extends Migration {
 
   override name = 'Migration20261124142215_initial';
@@ -15,29 +20,29 @@ export class Migration20261124142215_initial extends Migration {
     this.addSql(`create index "cams_project_id_index" on "cams" ("project_id");`);
 
     this.addSql(`create or replace function "users_touch_updated_at_fn"() returns trigger as \$\$ begin if new.updated_at is not distinct from old.updated_at then new.updated_at = now(); end if; return new; end; \$\$ language plpgsql;`);
-    this.addSql(`create trigger "touch_updated_at" BEFORE UPDATE on "users" for each ROW execute function "users_touch_updated_at_fn"();`);
+    this.addSql(unlessDistributed('users', `create trigger "touch_updated_at" BEFORE UPDATE on "users" for each ROW execute function "users_touch_updated_at_fn"();`));
 
     this.addSql(`alter table "projects" add constraint "projects_user_id_foreign" foreign key ("user_id") references "users" ("id") on delete cascade;`);
     this.addSql(`create or replace function "projects_touch_updated_at_fn"() returns trigger as \$\$ begin if new.updated_at is not distinct from old.updated_at then new.updated_at = now(); end if; return new; end; \$\$ language plpgsql;`);
-    this.addSql(`create trigger "touch_updated_at" BEFORE UPDATE on "projects" for each ROW execute function "projects_touch_updated_at_fn"();`);
+    this.addSql(unlessDistributed('projects', `create trigger "touch_updated_at" BEFORE UPDATE on "projects" for each ROW execute function "projects_touch_updated_at_fn"();`));
 
     this.addSql(`alter table "cams" add constraint "cams_project_id_foreign" foreign key ("project_id") references "projects" ("id") on delete cascade;`);
     this.addSql(`alter table "cams" add constraint "cams_cam_type_check" check ("cam_type" in ('intake', 'exhaust'));`);
     this.addSql(`create or replace function "cams_touch_updated_at_fn"() returns trigger as \$\$ begin if new.updated_at is not distinct from old.updated_at then new.updated_at = now(); end if; return new; end; \$\$ language plpgsql;`);
-    this.addSql(`create trigger "touch_updated_at" BEFORE UPDATE on "cams" for each ROW execute function "cams_touch_updated_at_fn"();`);
+    this.addSql(unlessDistributed('cams', `create trigger "touch_updated_at" BEFORE UPDATE on "cams" for each ROW execute function "cams_touch_updated_at_fn"();`));
   }
 
   override down(): void | Promise<void> {
     this.addSql(`alter table "projects" drop constraint "projects_user_id_foreign";`);
     this.addSql(`alter table "cams" drop constraint "cams_project_id_foreign";`);
 
-    this.addSql(`drop trigger if exists "touch_updated_at" on "users";`);
+    this.addSql(unlessDistributed('users', `drop trigger if exists "touch_updated_at" on "users";`));
     this.addSql(`drop function if exists "users_touch_updated_at_fn"();`);
     this.addSql(`drop table if exists "users" cascade;`);
-    this.addSql(`drop trigger if exists "touch_updated_at" on "projects";`);
+    this.addSql(unlessDistributed('projects', `drop trigger if exists "touch_updated_at" on "projects";`));
     this.addSql(`drop function if exists "projects_touch_updated_at_fn"();`);
     this.addSql(`drop table if exists "projects" cascade;`);
-    this.addSql(`drop trigger if exists "touch_updated_at" on "cams";`);
+    this.addSql(unlessDistributed('cams', `drop trigger if exists "touch_updated_at" on "cams";`));
     this.addSql(`drop function if exists "cams_touch_updated_at_fn"();`);
     this.addSql(`drop table if exists "cams" cascade;`);
   }

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { unlessDistributed } from './citus.ts';
 
 const TABLES = ['users', 'projects', 'cams'];
 
@@ -21,7 +22,7 @@ export class Migration20261203224500_timestamps_in_statements extends Migration 
 
   override up(): void | Promise<void> {
     for (const table of TABLES) {
-      this.addSql(`drop trigger if exists "touch_updated_at" on "${table}";`);
+      this.addSql(unlessDistributed(table, `drop trigger if exists "touch_updated_at" on "${table}";`));
       this.addSql(`drop function if exists "${table}_touch_updated_at_fn"();`);
     }
     this.addSql(ISO_TIMESTAMP);
@@ -32,7 +33,7 @@ export class Migration20261203224500_timestamps_in_statements extends Migration 
     this.addSql(`drop function if exists "enginecampro_iso_timestamp"(timestamptz);`);
     for (const table of TABLES) {
       this.addSql(`create or replace function "${table}_touch_updated_at_fn"() returns trigger as \$\$ begin if new.updated_at is not distinct from old.updated_at then new.updated_at = now(); end if; return new; end; \$\$ language plpgsql;`);
-      this.addSql(`create trigger "touch_updated_at" BEFORE UPDATE on "${table}" for each ROW execute function "${table}_touch_updated_at_fn"();`);
+      this.addSql(unlessDistributed(table, `create trigger "touch_updated_at" BEFORE UPDATE on "${table}" for each ROW execute function "${table}_touch_updated_at_fn"();`));
     }
   }
 

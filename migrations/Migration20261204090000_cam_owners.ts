@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { unlessDistributed } from './citus.ts';
 
 /**
  * Each cam carries the owner of its project (`cams.user_id`): ownership is then one column of the row, which every
@@ -18,7 +19,7 @@ export class Migration20261204090000_cam_owners extends Migration {
     // What the online steps leave behind, now that the column itself is NOT NULL.
     // Named apart from PostgreSQL 18's own `cams_user_id_not_null`, the constraint of the column's NOT NULL.
     this.addSql(`alter table "cams" drop constraint if exists "cams_user_id_backfilled";`);
-    this.addSql(`drop trigger if exists "cams_fill_user_id" on "cams";`);
+    this.addSql(unlessDistributed('cams', `drop trigger if exists "cams_fill_user_id" on "cams";`));
     this.addSql(`drop function if exists "cams_fill_user_id_fn"();`);
   }
 

@@ -1,4 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
+import { orOnDistributed } from './citus.ts';
 
 /** Who a statement acts for: set by the package for each statement's transaction (`src/common/acting-user.ts`). */
 const ACTING_USER = `(select nullif(current_setting('enginecampro.acting_user', true), ''))`;
@@ -10,6 +11,19 @@ const POLICIES = [
   { table: 'projects', using: `user_id = ${ACTING_USER} or ${OWNER_BY_EMAIL}`, check: `user_id = ${ACTING_USER}` },
   { table: 'cams', using: `user_id = ${ACTING_USER} or ${OWNER_BY_EMAIL}`, check: `user_id = ${ACTING_USER}` },
 ];
+
+/**
+ * The same policies on a distributed table of Citus (a schema of schema-based sharding), which allows no subquery in
+ * them: the settings are read directly (they are STABLE), and a user's projects and cams are not readable by the
+ * acting e-mail address, which would need a subquery on `users` (docs/scaling.md, "Limits on Citus").
+ */
+const ACTING_USER_DIRECT = `nullif(current_setting('enginecampro.acting_user', true), '')`;
+const ACTING_EMAIL_DIRECT = `nullif(current_setting('enginecampro.acting_email', true), '')`;
+const DISTRIBUTED_POLICIES: Record<string, { using: string; check: string }> = {
+  users: { using: `id = ${ACTING_USER_DIRECT} or lower(email) = ${ACTING_EMAIL_DIRECT}`, check: `id = ${ACTING_USER_DIRECT}` },
+  projects: { using: `user_id = ${ACTING_USER_DIRECT}`, check: `user_id = ${ACTING_USER_DIRECT}` },
+  cams: { using: `user_id = ${ACTING_USER_DIRECT}`, check: `user_id = ${ACTING_USER_DIRECT}` },
+};
 
 /**
  * Supabase's API roles (PostgREST's `anon` and `authenticated`, and `service_role`) lose every privilege on the
@@ -48,7 +62,12 @@ export class Migration20261204120000_row_level_security extends Migration {
   override up(): void | Promise<void> {
     for (const { table, using, check } of POLICIES) {
       this.addSql(`alter table "${table}" enable row level security;`);
-      this.addSql(`create policy "enginecampro_acting_user" on "${table}" as permissive for all to public using (${using}) with check (${check});`);
+      const distributed = DISTRIBUTED_POLICIES[table]!;
+      this.addSql(orOnDistributed(
+        table,
+        `create policy "enginecampro_acting_user" on "${table}" as permissive for all to public using (${using}) with check (${check});`,
+        `create policy "enginecampro_acting_user" on "${table}" as permissive for all to public using (${distributed.using}) with check (${distributed.check});`,
+      ));
     }
     this.addSql(`do $$ begin if to_regclass('enginecampro_db_migrations') is not null then
       alter table "enginecampro_db_migrations" enable row level security;

@@ -188,9 +188,30 @@ function driverFields(error: unknown): DriverErrorFields {
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     code: text(source.code),
-    constraint: text(source.constraint),
-    column: text(source.column),
+    constraint: text(source.constraint) ?? constraintInMessage(error.message),
+    column: text(source.column) ?? columnInMessage(error.message),
     detail: text(source.detail),
     message: error.message,
   };
+}
+
+/**
+ * A constraint's name from the server's message, for an error relayed by Citus from a worker: it keeps the message and
+ * detail but not the `constraint` and `column` fields, and the worker names the shard's constraint, whose name ends in
+ * the shard's id (`users_email_lower_unique_102008`). The suffix is dropped when the name without it is one of ours.
+ */
+const CONSTRAINT_IN_MESSAGE = /violates (?:unique|foreign key|check|exclusion) constraint "([^"]+)"/;
+const SHARD_SUFFIX = /_\d+$/;
+const KNOWN_CONSTRAINTS = new Set([...Object.keys(UNIQUE_CONSTRAINTS), ...Object.keys(FOREIGN_KEYS)]);
+
+function constraintInMessage(message: string): string | undefined {
+  const name = CONSTRAINT_IN_MESSAGE.exec(message)?.[1];
+  if (name === undefined || KNOWN_CONSTRAINTS.has(name)) return name;
+  const unsharded = name.replace(SHARD_SUFFIX, '');
+  return KNOWN_CONSTRAINTS.has(unsharded) ? unsharded : name;
+}
+
+/** The column of a NOT NULL violation relayed by Citus (see `constraintInMessage`). */
+function columnInMessage(message: string): string | undefined {
+  return /^null value in column "([^"]+)"/.exec(message)?.[1];
 }

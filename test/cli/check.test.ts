@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bundledMigrations } from '../../migrations/index.ts';
+import { connect } from '../../src/index.ts';
 import { adminQuery, useTestDatabase } from '../support/test-database.ts';
 import { lines, runCli } from './run-cli.ts';
 
@@ -56,6 +57,23 @@ describe('check on a migrated database', () => {
       expect((await check()).exitCode).toBe(0);
     } finally {
       await em.execute('drop table host_audit_entries');
+    }
+  });
+
+  it('leaves another installation in a schema of its own (a tenant) out of the drift, and checks that one apart', async () => {
+    const tenant = connect({ url: database.url, schema: 'check_tenant' });
+    try {
+      await tenant.migrate();
+      expect((await check()).exitCode).toBe(0);
+      expect((await check('--schema', 'check_tenant')).exitCode).toBe(0);
+      await tenant.fork().execute('alter table check_tenant.projects drop constraint projects_user_id_foreign');
+      expect((await check()).exitCode).toBe(0);
+      const drifted = await check('--schema', 'check_tenant', '--json');
+      expect(drifted.exitCode).toBe(1);
+      expect(JSON.parse(drifted.stdout).schemaDiff).toEqual([expect.stringMatching(/^alter table "check_tenant"\."projects" add constraint "projects_user_id_foreign"/)]);
+    } finally {
+      await tenant.fork().execute('drop schema check_tenant cascade');
+      await tenant.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import type { ConnectionReport, Database } from '../../index.ts';
+import { distributedTables, withoutDistributedPolicyForms } from '../../citus/drift.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { plural, type Output } from '../output.ts';
@@ -14,7 +15,7 @@ export const checkCommand: Command = {
   options: {},
   async run({ db, displayUrl, out }) {
     const report = await db.checkConnection();
-    const schemaDiff = await schemaDifferences(db);
+    const schemaDiff = await schemaDifferences(db, report.schema);
     const ok = report.pendingMigrations.length === 0 && schemaDiff.length === 0;
     if (out.json) {
       out.document({ ok, url: displayUrl, ...report, schemaDrift: schemaDiff.length > 0, schemaDiff });
@@ -31,12 +32,14 @@ export const checkCommand: Command = {
  * views and functions the entities do not know are left out (`dropTables: false`): in a database shared with a host
  * application they belong to the host, not to drift.
  */
-async function schemaDifferences(db: Database): Promise<string[]> {
-  const sql = await db.orm.schema.getUpdateSchemaSQL({ wrap: false, dropTables: false });
-  return sql
+async function schemaDifferences(db: Database, schema: string): Promise<string[]> {
+  // Of this schema alone: another installation in the same database (a schema per tenant) is not this one's drift.
+  const sql = await db.orm.schema.getUpdateSchemaSQL({ wrap: false, dropTables: false, schema });
+  const statements = sql
     .split('\n')
     .map((statement) => statement.trim())
     .filter(Boolean);
+  return withoutDistributedPolicyForms(statements, schema, await distributedTables(db.fork(), schema));
 }
 
 function printReport(out: Output, displayUrl: string, report: ConnectionReport, schemaDiff: string[]): void {
