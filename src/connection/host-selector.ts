@@ -28,9 +28,11 @@ export interface HostStatus {
   lastSwitchAt: Date | null;
 }
 
-// SQLSTATEs the errors of a failed search carry, so that they map to the ConnectionError a single server would give.
-const READ_ONLY_SQL_TRANSACTION = '25006';
-const CANNOT_CONNECT_NOW = '57P03';
+/**
+ * The SQLSTATE a failed search carries (cannot_connect_now), so that it maps to the ConnectionError of a server that
+ * cannot take the connection yet: `unavailable`, nothing was sent, worth repeating (a failover under way).
+ */
+export const CANNOT_CONNECT_NOW = '57P03';
 /** After a search found no host, connections asked for within this long fail at once with the same error. */
 const FAILED_SEARCH_HOLD_MILLIS = 200;
 
@@ -173,11 +175,8 @@ export class HostSelector {
     if (states.size === 0 && lastError) throw lastError;
     const answered = [...states.keys()].map(hostLabel).join(', ');
     const wantsWrites = attrs === 'read-write' || attrs === 'primary';
-    return Promise.reject(
-      Object.assign(new Error(`No host matches target_session_attrs=${attrs}: ${answered} answered, ${wantsWrites ? 'none of them takes writes (a failover under way?)' : 'none of them is what it asks for'}`), {
-        code: wantsWrites ? READ_ONLY_SQL_TRANSACTION : CANNOT_CONNECT_NOW,
-      }),
-    );
+    const why = wantsWrites ? 'none of them takes writes (a failover under way?)' : 'none of them is what it asks for';
+    throw Object.assign(new Error(`no host matches target_session_attrs=${attrs}: ${answered} answered, ${why}`), { code: CANNOT_CONNECT_NOW });
   }
 
   /** Opens a connection to `address` with the pool's credentials, reads its session state, and closes it. */

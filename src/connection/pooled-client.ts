@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../common/fault-codes.ts';
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
-import type { HostAddress } from './database-url.ts';
-import { HostSelector, sameHost, SESSION_STATE_QUERY, stateFromParameters, type HostPlan, type HostStatus, type SessionState } from './host-selector.ts';
+import { hostLabel, type HostAddress } from './database-url.ts';
+import { CANNOT_CONNECT_NOW, HostSelector, sameHost, SESSION_STATE_QUERY, stateFromParameters, type HostPlan, type HostStatus, type SessionState } from './host-selector.ts';
 import { settingsOf, StatementWithSettings, type TransactionSettings } from './transaction-settings.ts';
 
 /** What the pool's connections enforce; every value is validated by `connect()` first. */
@@ -16,7 +16,6 @@ export interface ConnectionLimits {
 const TRANSACTION_START = /^(begin|start transaction)\b[^;]*$/i;
 const TRANSACTION_ROLLBACK = /^rollback$/i;
 const READ_ONLY_SQL_TRANSACTION = '25006';
-const CANNOT_CONNECT_NOW = '57P03';
 /**
  * What a server that stopped being the one a pool wants says: a write refused as read-only, a function only a primary
  * runs refused because recovery is in progress (the replicas' probe of the primary's WAL position), and the shutdown
@@ -231,8 +230,8 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
         // The host remembered is no longer what it was (a failover since): the next connection searches again.
         shared.leave(chosen.address);
         await this.end().catch(() => undefined);
-        throw Object.assign(new Error(`The server at ${chosen.address.host}:${chosen.address.port} no longer matches target_session_attrs=${selector.plan.targetSessionAttrs}`), {
-          code: selector.plan.targetSessionAttrs === 'read-write' || selector.plan.targetSessionAttrs === 'primary' ? READ_ONLY_SQL_TRANSACTION : CANNOT_CONNECT_NOW,
+        throw Object.assign(new Error(`the server at ${hostLabel(chosen.address)} no longer matches target_session_attrs=${selector.plan.targetSessionAttrs}`), {
+          code: CANNOT_CONNECT_NOW,
         });
       }
       this.#accepts = chosen.accepts;

@@ -199,6 +199,10 @@ describe('a primary and its standby', () => {
       const during = await db.projects.create(user.id, { name: 'during' }).catch((error: unknown) => error);
       expect(during).toBeInstanceOf(ConnectionError);
       expect(during).toMatchObject({ reason: 'read-only', retryable: true });
+      // Until a server takes writes again, the search finds none: the call fails at once, as worth repeating.
+      const searching = await db.projects.create(user.id, { name: 'searching' }).catch((error: unknown) => error);
+      expect(searching).toMatchObject({ name: 'ConnectionError', reason: 'unavailable', retryable: true });
+      expect((searching as Error).message).toMatch(/no host matches target_session_attrs=read-write: .* none of them takes writes/);
       expect(db.primaryStatus().host).toBeNull();
 
       await adminQuery(pair.replica.adminUrl, 'select pg_promote()');
