@@ -1,3 +1,4 @@
+import { percentile } from '../measure/timing.ts';
 import { LIBRARY_NAMES, type LibraryName } from '../libraries/library.ts';
 import type { ReplicaResult } from '../measure/replicas.ts';
 import type { TracingResult } from '../measure/tracing.ts';
@@ -41,12 +42,17 @@ export function renderMarkdown(results: BenchResults): string {
       'Rounds: the lowest and highest ratio to raw pg of one round on its own (the library\'s slice against raw pg\'s slice of the same round), which shows how far a ratio moves from round to round.',
       '',
     );
-    push('| scenario | library | median ms | p99 ms | ops/s | × raw pg | rounds | × COPY | statements/op | n |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    push('µs over raw pg: time per operation of the library minus raw pg\'s in the same round, the median over the rounds.', '');
+    push(
+      '| scenario | library | median ms | p99 ms | ops/s | × raw pg | rounds | µs over raw pg | × COPY | statements/op | n |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    );
     for (const row of rows) {
       const rounds = row.roundRatiosToRawPg.length ? `${fixed(Math.min(...row.roundRatiosToRawPg), 2)}–${fixed(Math.max(...row.roundRatiosToRawPg), 2)}` : '–';
+      const over = row.microsOverRawPgByRound?.length && row.library !== 'raw-pg' ? fixed(percentile(row.microsOverRawPgByRound, 0.5), 0) : '–';
       push(
         `| ${row.group}. ${row.title} | ${row.library} | ${milliseconds(row.medianMs)} | ${milliseconds(row.p99Ms)} | ${rate(row.opsPerSecond)} | ` +
-          `${fixed(row.ratioToRawPg, 2)} | ${rounds} | ${fixed(row.timeToCopy, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
+          `${fixed(row.ratioToRawPg, 2)} | ${rounds} | ${over} | ${fixed(row.timeToCopy, 2)} | ${row.statementsPerOperation} | ${row.operations} |`,
       );
     }
     push('');

@@ -1,3 +1,4 @@
+import { percentile } from '../measure/timing.ts';
 import { LIBRARY_NAMES, type LibraryName } from '../libraries/library.ts';
 import { fixed, machineSentence, ratioMatrix, replicaTable, tracingTable, versionsSentence } from './markdown.ts';
 import type { BenchResults, ScenarioResult } from './results.ts';
@@ -132,6 +133,7 @@ export function renderPerformancePage(results: BenchResults, source: string): st
     '',
   );
 
+  push(...ownCostSection(results, pair));
   push(...rowLevelSecuritySection(results, pair));
 
   const bulkWrites = bulk.filter((row) => kindOf(row) === 'bulkWrite');
@@ -231,6 +233,35 @@ export function renderPerformancePage(results: BenchResults, source: string): st
  * security (the acting user set with the statement, the policies checked by the server). Ratio = ops/s under row-level
  * security ÷ ops/s as the owner, beside raw pg against itself in the same mode.
  */
+/** The package's own time per single call: ours minus raw pg, round by round, as the median and the range of rounds. */
+function ownCostSection(results: BenchResults, pair: (row: ScenarioResult) => string): string[] {
+  const single = results.results.filter((row) => (row.library === 'ours' || row.library === 'ours-granted') && !isBulk(row) && row.microsOverRawPgByRound?.length);
+  if (single.length === 0) return [];
+  const micros = (value: number) => `${value >= 0 ? '' : '−'}${Math.abs(value).toFixed(0)}`;
+  const again = (row: ScenarioResult) => results.results.find((r) => r.library === 'raw-pg-again' && r.scenario === row.scenario && r.mode === row.mode);
+  const cell = (row: ScenarioResult | undefined) => {
+    const byRound = row?.microsOverRawPgByRound ?? [];
+    return byRound.length ? `${micros(percentile(byRound, 0.5))} (${micros(Math.min(...byRound))} to ${micros(Math.max(...byRound))})` : '–';
+  };
+  return [
+    '## The package\'s own time per call',
+    '',
+    'Time per operation of ours minus that of raw `pg` in the same round, in µs: the median over the rounds, and the ' +
+      'lowest and highest round in brackets. With concurrent callers, time per operation is the slice\'s wall time ' +
+      'divided by its operations. `raw-pg-again` against raw `pg` is the same figure for identical code: the noise.',
+    '',
+    '| scenario | ours, µs | ours-granted, µs | raw-pg-again, µs |',
+    '| --- | ---: | ---: | ---: |',
+    ...single
+      .filter((row) => row.library === 'ours')
+      .map((row) => {
+        const granted = results.results.find((r) => r.library === 'ours-granted' && r.scenario === row.scenario && r.mode === row.mode);
+        return `| ${pair(row)} | ${cell(row)} | ${cell(granted)} | ${cell(again(row))} |`;
+      }),
+    '',
+  ];
+}
+
 function rowLevelSecuritySection(results: BenchResults, pair: (row: ScenarioResult) => string): string[] {
   const granted = results.results.filter((row) => row.library === 'ours-granted');
   const section = ['## Row-level security', ''];

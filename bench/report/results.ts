@@ -18,6 +18,11 @@ export interface ScenarioResult {
   ratioToRawPg: number;
   /** The ratio to raw pg of each round on its own (the library's slice against raw pg's slice of the same round). */
   roundRatiosToRawPg: number[];
+  /**
+   * The library's time per operation minus raw pg's, in µs, round by round (each slice against raw pg's slice of the
+   * same round): for the package, its own cost per call. Absent from results of runs before it was measured.
+   */
+  microsOverRawPgByRound?: number[];
   /** The library's time per operation as a multiple of COPY's (ops/s of COPY ÷ ops/s of the library); bulk scenarios only. */
   timeToCopy: number;
   statementsPerOperation: number;

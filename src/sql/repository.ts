@@ -23,6 +23,10 @@ export abstract class Repository<Entity extends object> extends EntityRepository
   /** The repository's table: its schema, which the statements are compiled for, and its name. */
   #tableOf(): StatementTable {
     const metadata = this.em.getMetadata();
-    return { schema: schemaOf(metadata, this.entityName, this.em.config.get('schema')), name: metadata.find(this.entityName)!.tableName };
+    const schema = schemaOf(metadata, this.entityName, this.em.config.get('schema'));
+    const name = metadata.find(this.entityName)!.tableName;
+    return { schema, name, qualified: `${quoted(schema)}.${quoted(name)}` };
   }
 }
+
+const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;

@@ -18,19 +18,21 @@ import type { StatementTable } from './statement.ts';
 const rowSecurityByPool = new WeakMap<object, Map<string, boolean>>(); // pool (its driver options) -> table -> answer
 
 /** The transaction settings for a statement acting for this user (or address), or none where no policy applies. */
-export function actingUserSettings(em: EntityManager, table: StatementTable, actingAs: { user: string } | { email: string }): TransactionSettings | undefined {
+export function actingUserSettings(em: EntityManager, table: StatementTable, setting: ActingSetting, value: string): TransactionSettings | undefined {
   const pool = em.config.get('driverOptions') as object;
   let byTable = rowSecurityByPool.get(pool);
   if (!byTable) rowSecurityByPool.set(pool, (byTable = new Map()));
-  const qualified = `"${table.schema.replaceAll('"', '""')}"."${table.name.replaceAll('"', '""')}"`;
-  const active = byTable.get(qualified);
+  const active = byTable.get(table.qualified);
   if (active === false) return undefined;
-  const entries = 'user' in actingAs ? [[ACTING_USER_SETTING, actingAs.user] as const] : [[ACTING_EMAIL_SETTING, actingAs.email.toLowerCase()] as const];
+  const entries = [[setting, setting === ACTING_EMAIL_SETTING ? value.toLowerCase() : value] as const];
   if (active) return new TransactionSettings(entries);
+  const answers = byTable;
   const probe = {
-    table: qualified,
+    table: table.qualified,
     // A missing table (not migrated yet) answers null: asked again by the next statement.
-    report: (answer: boolean | null) => (answer === null ? byTable.delete(qualified) : byTable.set(qualified, answer)),
+    report: (answer: boolean | null) => (answer === null ? answers.delete(table.qualified) : answers.set(table.qualified, answer)),
   };
   return new TransactionSettings(entries, probe);
 }
+
+export type ActingSetting = typeof ACTING_USER_SETTING | typeof ACTING_EMAIL_SETTING;

@@ -15,7 +15,8 @@ import { toDataAccessError, type FailedWork } from '../common/map-error.ts';
 import { CopyInRows } from '../connection/copy-in.ts';
 import { streamsCopyIn } from '../connection/pooled-client.ts';
 import type { Tables } from '../entities.ts';
-import { actingUserSettings } from './row-security.ts';
+import { ACTING_EMAIL_SETTING, ACTING_USER_SETTING } from '../common/acting-user.ts';
+import { actingUserSettings, type ActingSetting } from './row-security.ts';
 
 /** Builds queries and compiles them to SQL, never runs them: statements run on the caller's EntityManager. */
 const builder = new Kysely<Tables>({
@@ -71,6 +72,8 @@ export interface StatementOptions<Params> {
 export interface StatementTable {
   schema: string;
   name: string;
+  /** `"schema"."name"`, as SQL names the table. */
+  qualified: string;
 }
 
 interface Compiled<Row> {
@@ -89,9 +92,15 @@ export class Statement<Params extends StatementParams, Row> {
   readonly #bySchema = new Map<string, Compiled<Row>>();
   readonly #options: StatementOptions<Params>;
 
+  /** The setting that names the acting user, and the parameter it is read from. */
+  readonly #actingSetting: ActingSetting;
+  readonly #actingParam: string;
+
   constructor(build: (builder: StatementBuilder<Params>) => Buildable<Row>, options: StatementOptions<Params>) {
     this.#build = build;
     this.#options = options;
+    const { actingAs } = options;
+    [this.#actingSetting, this.#actingParam] = 'user' in actingAs ? [ACTING_USER_SETTING, actingAs.user] : [ACTING_EMAIL_SETTING, actingAs.email];
   }
 
   /**
@@ -103,9 +112,7 @@ export class Statement<Params extends StatementParams, Row> {
     const { query, slots } = this.#compiled(table.schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
     if (streamsCopy(em)) {
-      const named = params as Record<string, string>;
-      const { actingAs } = this.#options;
-      const settings = actingUserSettings(em, table, 'user' in actingAs ? { user: named[actingAs.user]! } : { email: named[actingAs.email]! });
+      const settings = actingUserSettings(em, table, this.#actingSetting, (params as Record<string, string>)[this.#actingParam]!);
       if (settings) values.push(settings);
     }
     const { userId, projectId } = params as { userId?: string; projectId?: number };

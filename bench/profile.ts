@@ -1,0 +1,150 @@
+// `npm run bench:profile`: where the time of one call goes, for the package and for raw `pg` sending the benchmark's
+// SQL. Each single-call scenario runs on one connection in this process alone, profiled by V8's sampling profiler
+// (`node:inspector`), and every sample is charged to the code it was in: the package, MikroORM, Kysely, zod, pg,
+// Node itself, garbage collection, or idle (waiting for the server). Writes bench/results/profile.md.
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import pg from 'pg';
+import { analyzeProfile, connect, type Database } from '../src/index.ts';
+import { randomCam } from './data/lobe.ts';
+import { seededRandom } from './data/random.ts';
+import { SQL } from './libraries/raw-pg-sql.ts';
+import { createBenchDatabase } from './postgres.ts';
+import { describeMachine } from './report/machine.ts';
+
+const CALLS = 5_000;
+const WARM_UP = 2_000;
+/** Sampling interval of the profiler, µs: fine enough for calls of a few hundred µs. */
+const SAMPLE_MICROS = 50;
+
+interface Target {
+  userId: string;
+  projectId: number;
+  camId: number;
+}
+
+interface Scenario {
+  name: string;
+  ours: (db: Database, target: Target) => Promise<unknown>;
+  raw: (pool: pg.Pool, target: Target) => Promise<unknown>;
+}
+
+const rows = async (pool: pg.Pool, sql: string, values: unknown[]) => (await pool.query(sql, values)).rows;
+let version = 1;
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: 'get one cam with its profile',
+    ours: (db, { userId, camId }) => db.cams.get(userId, camId),
+    raw: async (pool, { userId, camId }) => {
+      const [row] = await rows(pool, SQL.getCam, [userId, camId]);
+      return { ...row, profileAnalysis: row.profilePoints ? analyzeProfile(row.profilePoints) : null };
+    },
+  },
+  {
+    name: 'get one project with its cams',
+    ours: (db, { userId, projectId }) => db.projects.get(userId, projectId, { withCams: true }),
+    raw: (pool, { userId, projectId }) => rows(pool, SQL.getProject, [userId, projectId]),
+  },
+  {
+    name: 'page of projects',
+    ours: (db, { userId }) => db.projects.list(userId, { limit: 50 }),
+    raw: (pool, { userId }) => rows(pool, SQL.listProjects, [userId, 51]),
+  },
+  {
+    // As the benchmark's update-cam: a new duration at the version the caller read.
+    name: 'update one cam with expectedVersion',
+    ours: (db, { userId, camId }) => db.cams.update(userId, camId, { duration: 240 + (version % 60) }, { expectedVersion: version++ }),
+    raw: async (pool, { userId, camId }) => {
+      const [row] = await rows(pool, SQL.updateDuration, [userId, camId, 240 + (version % 60), version++]);
+      return { ...row, profileAnalysis: row.profilePoints ? analyzeProfile(row.profilePoints) : null };
+    },
+  },
+];
+
+type Category = 'package' | 'MikroORM' | 'Kysely' | 'zod' | 'pg' | 'Node' | 'garbage collection' | 'idle' | 'other';
+const CATEGORIES: Category[] = ['package', 'MikroORM', 'Kysely', 'zod', 'pg', 'Node', 'garbage collection', 'other', 'idle'];
+
+function categoryOf(url: string, functionName: string): Category {
+  if (functionName === '(garbage collector)') return 'garbage collection';
+  if (functionName === '(idle)') return 'idle';
+  if (url.includes('/node_modules/@mikro-orm/')) return 'MikroORM';
+  if (url.includes('/node_modules/kysely/')) return 'Kysely';
+  if (url.includes('/node_modules/zod/')) return 'zod';
+  if (/\/node_modules\/(pg|pg-protocol|pg-pool|pg-types|postgres-[a-z]+)\//.test(url)) return 'pg';
+  if (url.includes('/src/')) return 'package';
+  if (url.startsWith('node:') || url === '' || functionName === '(program)') return 'Node';
+  return 'other';
+}
+
+/** Microseconds per call spent in each category while `calls` calls ran. */
+async function profiled(session: Session, calls: number, call: () => Promise<unknown>): Promise<{ total: number; byCategory: Map<Category, number> }> {
+  await session.post('Profiler.start');
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) await call();
+  const elapsed = performance.now() - started;
+  const { profile } = await session.post('Profiler.stop');
+  const byNode = new Map(profile.nodes.map((node) => [node.id, categoryOf(node.callFrame.url, node.callFrame.functionName)]));
+  const byCategory = new Map<Category, number>();
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((nodeId, index) => {
+    const category = byNode.get(nodeId) ?? 'other';
+    // A sample stands for the time until the next one.
+    const micros = deltas[index + 1] ?? SAMPLE_MICROS;
+    byCategory.set(category, (byCategory.get(category) ?? 0) + micros / calls);
+  });
+  return { total: (elapsed * 1000) / calls, byCategory };
+}
+
+const database = await createBenchDatabase();
+const db = connect({ url: database.url, pool: { max: 1 } });
+const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: SAMPLE_MICROS });
+const lines: string[] = [];
+try {
+  const user = await db.users.upsert({ id: 'user_profiled', email: 'profiled@example.com' });
+  const project = await db.projects.create(user.id, { name: 'Profiled' });
+  const cams = await db.cams.createMany(user.id, project.id, [1, 2, 3].map((n) => randomCam(seededRandom(n), `Cam ${n}`)));
+  for (let n = 0; n < 49; n++) await db.projects.create(user.id, { name: `Other ${n}` });
+  const target: Target = { userId: user.id, projectId: project.id, camId: cams[0]!.id };
+
+  lines.push(
+    '# Where the time of one call goes',
+    '',
+    `Run of ${new Date().toISOString()} (\`npm run bench:profile\`). Machine: ${describeMachine().cpu}, ${describeMachine().cores} cores; Node ${process.version}; PostgreSQL ${database.serverVersion} (${database.source}), same machine, over loopback.`,
+    '',
+    `Each scenario on one connection, in this process alone: ${WARM_UP.toLocaleString('en-US')} calls to warm up, then ${CALLS.toLocaleString('en-US')} calls of the package and of raw \`pg\` (the benchmark's SQL) under V8's sampling profiler (every ${SAMPLE_MICROS} µs), the two alternating twice; each sample is charged to the code it was in. µs per call, the lower of the two passes. "idle" is the process waiting for the server: PostgreSQL's own time and the round trip.`,
+    '',
+  );
+  for (const scenario of SCENARIOS) {
+    const ours = () => scenario.ours(db, target);
+    const raw = () => scenario.raw(pool, target);
+    for (let i = 0; i < WARM_UP; i++) await ours();
+    for (let i = 0; i < WARM_UP; i++) await raw();
+    const passes = { ours: [] as Awaited<ReturnType<typeof profiled>>[], raw: [] as Awaited<ReturnType<typeof profiled>>[] };
+    for (let pass = 0; pass < 2; pass++) {
+      passes.ours.push(await profiled(session, CALLS, ours));
+      passes.raw.push(await profiled(session, CALLS, raw));
+    }
+    const best = (runs: Awaited<ReturnType<typeof profiled>>[]) => runs.reduce((a, b) => (a.total <= b.total ? a : b));
+    const [oursBest, rawBest] = [best(passes.ours), best(passes.raw)];
+    lines.push(`## ${scenario.name}`, '', '| spent in | ours, µs/call | raw pg, µs/call | difference |', '| --- | ---: | ---: | ---: |');
+    for (const category of CATEGORIES) {
+      const [a, b] = [oursBest.byCategory.get(category) ?? 0, rawBest.byCategory.get(category) ?? 0];
+      if (a < 0.5 && b < 0.5) continue;
+      lines.push(`| ${category} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a - b).toFixed(0)} |`);
+    }
+    lines.push(`| **wall time** | **${oursBest.total.toFixed(0)}** | **${rawBest.total.toFixed(0)}** | **${(oursBest.total - rawBest.total).toFixed(0)}** |`, '');
+    console.log(`${scenario.name}: ours ${oursBest.total.toFixed(0)} µs, raw ${rawBest.total.toFixed(0)} µs`);
+  }
+} finally {
+  session.disconnect();
+  await pool.end();
+  await db.close();
+  await database.drop();
+}
+await writeFile(new URL('./results/profile.md', import.meta.url), `${lines.join('\n')}\n`);
+console.log('wrote bench/results/profile.md');
