@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { StatementWithSettings } from '../../src/connection/transaction-settings.ts';
+import { queriesOf } from '../../test/support/statement-counter.ts';
 
 /** A statement as the driver received it. */
 export interface SentStatement {
@@ -19,30 +20,17 @@ const CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
 /** What is sent but not explained: COPY, whose rows are not a statement's values. */
 const NOT_EXPLAINED = /^\s*copy\b/i;
 
-type Query = (this: pg.Client, ...args: unknown[]) => unknown;
-
 /**
- * Runs `work` and returns the statements it sent, with their values, caught where every one passes: `pg.Client#query`,
- * as text and values, as a query config (`{ text, values }`), or as the package's `StatementWithSettings` (a statement
- * sent after its transaction settings in one round trip, whose `text` and `values` are the statement's own). Never
- * while timing: the wrapper costs time.
+ * Runs `work` and returns the statements it sent, with their values (`queriesOf`): as text and values, as a query
+ * config (`{ text, values }`), or as the package's `StatementWithSettings` (a statement sent after its transaction
+ * settings in one round trip, whose `text` and `values` are the statement's own). Never while timing.
  */
 export async function statementsSentBy(work: () => Promise<unknown>): Promise<SentStatement[]> {
-  const prototype = pg.Client.prototype as { query: Query };
-  const original = prototype.query;
-  const sent: SentStatement[] = [];
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const [query, values] = args;
-    const statement = typeof query === 'string' ? { text: query, values: Array.isArray(values) ? values : [] } : sentStatementOf(query);
-    if (statement && !CONTROL.test(statement.text) && !NOT_EXPLAINED.test(statement.text)) sent.push(statement);
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = original;
-  }
-  return sent;
+  const { queries } = await queriesOf(work);
+  return queries.flatMap(({ query, values }) => {
+    const statement = typeof query === 'string' ? { text: query, values: values ?? [] } : sentStatementOf(query);
+    return statement && !CONTROL.test(statement.text) && !NOT_EXPLAINED.test(statement.text) ? [statement] : [];
+  });
 }
 
 function sentStatementOf(query: unknown): SentStatement | undefined {

@@ -4,6 +4,7 @@ import { ConfigurationError, connect, NotFoundError, type Database, type Project
 import { camInput } from '../support/fixtures.ts';
 import { StatementWithSettings } from '../../src/connection/transaction-settings.ts';
 import { createLoginRole, dropRole } from '../support/roles.ts';
+import { queriesOf } from '../support/statement-counter.ts';
 import { useTestDatabase } from '../support/test-database.ts';
 
 /**
@@ -145,19 +146,8 @@ describe('a role granted the tables by migrate({ grantTo })', () => {
 
 /** Whether each statement `work` sends carries the acting user's setting (`StatementWithSettings`), in order. */
 async function actingUserSent(work: () => Promise<unknown>): Promise<boolean[]> {
-  const prototype = pg.Client.prototype as { query: (this: pg.Client, ...args: unknown[]) => unknown };
-  const original = prototype.query;
-  const sent: boolean[] = [];
-  prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    if (typeof args[0] !== 'string' || !/^(begin|commit|rollback)/i.test(args[0])) sent.push(args[0] instanceof StatementWithSettings);
-    return original.apply(this, args);
-  };
-  try {
-    await work();
-  } finally {
-    prototype.query = original;
-  }
-  return sent;
+  const { queries } = await queriesOf(work);
+  return queries.filter(({ query }) => typeof query !== 'string' || !/^(begin|commit|rollback)/i.test(query)).map(({ query }) => query instanceof StatementWithSettings);
 }
 
 describe('the acting user sent where row-level security applies, and only there', () => {
