@@ -1,6 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ACTING_USER_POLICIES } from '../common/acting-user.ts';
 
+/** Whether any of the package's tables in `schema` is a distributed table of Citus; never without Citus. */
+export async function hasDistributedTables(em: EntityManager, schema: string): Promise<boolean> {
+  const [citus] = await em.execute<{ present: boolean }[]>(`select to_regclass('pg_catalog.pg_dist_partition') is not null as "present"`);
+  if (!citus?.present) return false;
+  const [found] = await em.execute<{ found: boolean }[]>(
+    `select exists (select from pg_catalog.pg_dist_partition d join pg_catalog.pg_class c on c.oid = d.logicalrelid
+     join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relname in ('users', 'projects', 'cams')) as "found"`,
+    [schema],
+  );
+  return found?.found === true;
+}
+
 /**
  * The tables of `schema` that are distributed tables of Citus (all of them in a schema of schema-based sharding) and
  * have the acting-user policy; none without Citus.

@@ -3,6 +3,7 @@ import { MigrationRunner, type Migration } from '@mikro-orm/migrations';
 import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { bundledMigrations, type BundledMigration } from '../../migrations/index.ts';
+import { hasDistributedTables } from '../citus/drift.ts';
 import { ConfigurationError } from '../common/errors.ts';
 import { mappingErrors } from '../common/map-error.ts';
 import { parseOptions } from '../common/options.ts';
@@ -128,6 +129,13 @@ export async function migrate(target: MigrationTarget, given: MigrateOptions = {
     for (const migration of pending) {
       await run(migration, 'up');
       await recordMigration(em, schema, migration.name);
+    }
+    if ((access.grantTo.length > 0 || access.endUsers) && (await hasDistributedTables(em, schema))) {
+      throw new ConfigurationError(
+        `The package's tables in schema "${schema}" are distributed tables of Citus, whose row-level security policies cannot ` +
+          'find a user by e-mail address (Citus allows no subquery in them): a role granted the tables would read a user found ' +
+          'by address without its projects and cams. Connect the services as the tables\' owner there, without grantTo or endUsers.',
+      );
     }
     await applyAccess(em, schema, access);
     return pending.map((migration) => migration.name);

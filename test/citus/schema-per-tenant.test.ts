@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bundledMigrations } from '../../migrations/index.ts';
-import { ConflictError, connect, NotFoundError, type Database } from '../../src/index.ts';
+import { ConfigurationError, ConflictError, connect, NotFoundError, type Database } from '../../src/index.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { camInput } from '../support/fixtures.ts';
 import { placementsOf, statementsSentBy } from './plans.ts';
@@ -40,6 +40,18 @@ async function nodesOfTables(schema: string): Promise<Record<string, string[]>> 
   );
   return Object.fromEntries(rows.map((row) => [row.table_name, row.nodes]));
 }
+
+/** The acting-user policies as the migrations create them on distributed tables, for an installation made before. */
+const ACTING_USER = `nullif(current_setting('enginecampro.acting_user', true), '')`;
+const ACTING_EMAIL = `nullif(current_setting('enginecampro.acting_email', true), '')`;
+const CITUS_POLICIES = [
+  'drop policy enginecampro_acting_user on users',
+  'drop policy enginecampro_acting_user on projects',
+  'drop policy enginecampro_acting_user on cams',
+  `create policy enginecampro_acting_user on users using (id = ${ACTING_USER} or lower(email) = ${ACTING_EMAIL}) with check (id = ${ACTING_USER})`,
+  `create policy enginecampro_acting_user on projects using (user_id = ${ACTING_USER}) with check (user_id = ${ACTING_USER})`,
+  `create policy enginecampro_acting_user on cams using (user_id = ${ACTING_USER}) with check (user_id = ${ACTING_USER})`,
+].join('; ');
 
 async function nodeOf(tenant: Tenant): Promise<string> {
   const nodes = new Set(Object.values(await nodesOfTables(tenant)).flat());
@@ -83,6 +95,48 @@ describe('migrations in a schema per tenant', () => {
       const check = await runCli(['check', '--url', url, '--schema', tenant]);
       expect(check.stdout).toContain('Schema      matches the entities');
       expect(check.exitCode).toBe(0);
+    }
+  });
+
+  it('migrate({ grantTo }) is refused, saying why, and changes nothing: policies on distributed tables cannot find a user by e-mail', async () => {
+    await admin.query(`do $$ begin if not exists (select from pg_roles where rolname = 'tenant_app') then create role tenant_app; end if; end $$`);
+    const tenant = connect({ url, schema: 'tenant_granted' });
+    try {
+      const refused = tenant.migrate({ grantTo: 'tenant_app' });
+      await expect(refused).rejects.toBeInstanceOf(ConfigurationError);
+      await expect(refused).rejects.toThrow(/distributed tables of Citus.*without grantTo or endUsers/);
+      expect((await tenant.checkConnection()).tablesPresent).toBe(false);
+      expect(await tenant.migrate()).toHaveLength(5);
+      await expect(tenant.migrate({ grantTo: 'tenant_app' })).rejects.toBeInstanceOf(ConfigurationError);
+    } finally {
+      await tenant.close();
+    }
+  });
+
+  it('an existing installation moves into schema-based sharding: its policies replaced, then citus_schema_distribute()', async () => {
+    // Installed before schema-based sharding: a schema of plain tables on the coordinator.
+    await admin.query('set citus.enable_schema_based_sharding = off');
+    await admin.query('create schema tenant_existing');
+    await admin.query('reset citus.enable_schema_based_sharding');
+    const tenant = connect({ url, schema: 'tenant_existing' });
+    try {
+      await tenant.migrate();
+      const { id: projectId } = await tenant.projects.create((await tenant.users.upsert({ id: 'user_old', email: 'old@example.com' })).id, { name: 'Kept' });
+      expect(await nodesOfTables('tenant_existing')).toEqual({});
+      // docs/scaling.md: the policies in the form Citus takes, then the schema distributed.
+      await admin.query(`begin; set local search_path to tenant_existing; ${CITUS_POLICIES}; commit`);
+      await admin.query(`select citus_schema_distribute('tenant_existing')`);
+      const tables = await nodesOfTables('tenant_existing');
+      expect(Object.keys(tables)).toEqual(['cams', 'enginecampro_db_migrations', 'projects', 'users']);
+      expect(new Set(Object.values(tables).flat()).size).toBe(1);
+      expect((await tenant.projects.get('user_old', projectId)).name).toBe('Kept');
+      await tenant.cams.createMany('user_old', projectId, Array.from({ length: 30 }, () => camInput({ profilePoints: undefined })));
+      expect((await tenant.users.getWithProjects('old@example.com')).projects[0]!.cams).toHaveLength(30);
+      expect(await tenant.migrate()).toEqual([]);
+      const check = await runCli(['check', '--url', url, '--schema', 'tenant_existing']);
+      expect(check.stdout).toContain('Schema      matches the entities');
+    } finally {
+      await tenant.close();
     }
   });
 
