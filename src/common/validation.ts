@@ -81,8 +81,28 @@ export const userIdSchema = storableText({ trim: true, maxCharacters: 255 }).min
 /** Built once: zod compiles an object schema the first time it parses with it. */
 const ownedRecordIdsSchema = z.object({ userId: userIdSchema, record: serialIdSchema });
 
+/**
+ * Whether `id` is a user id exactly as `userIdSchema` returns it (nothing to trim, 1 to 255 UTF-16 units, so at most
+ * 255 characters, storable): what nearly every call passes, accepted without zod's per-call work. Anything else goes
+ * through the schema, which decides and words the error.
+ */
+function isPlainUserId(id: unknown): id is string {
+  return typeof id === 'string' && id.length > 0 && id.length <= 255 && id.trim() === id && !id.includes('\u0000') && id.isWellFormed();
+}
+
+/** Whether `id` is a serial primary key as `serialIdSchema` accepts it. */
+function isSerialId(id: unknown): id is number {
+  return Number.isInteger(id) && (id as number) >= 1 && (id as number) <= INT32_MAX;
+}
+
+/** A user id argument, checked as `userIdSchema` does and named `name` in an error. */
+export function parseUserId(userId: unknown, name: 'userId' | 'id' = 'userId'): string {
+  return isPlainUserId(userId) ? userId : parseArgument(userIdSchema, userId, name);
+}
+
 /** The acting user's id and the id of one of their records, each checked and named in an error by `recordName`. */
 export function ownedRecordIds(userId: string, recordId: number, recordName: 'projectId' | 'camId'): [string, number] {
+  if (isPlainUserId(userId) && isSerialId(recordId)) return [userId, recordId];
   const ids = ownedRecordIdsSchema.safeParse({ userId, record: recordId });
   if (!ids.success) {
     // One error for both arguments, each problem under the argument's name.

@@ -3,7 +3,7 @@ import { NotFoundError } from '../common/errors.ts';
 import { decodeCursor, toPage, type Page } from '../common/pagination.ts';
 import { inTransaction } from '../common/transaction.ts';
 import { addToLoadedCollection, flushPending, forgetDeleted, held, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
-import { ownedRecordIds, parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
+import { ownedRecordIds, parseInput, parseUserId } from '../common/validation.ts';
 import { camBatches, streamsCams, writeCams } from '../cam/cam-writes.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { User } from '../user/user.entity.ts';
@@ -31,7 +31,7 @@ import {
 const repository = (em: EntityManager) => em.getRepository<Project, ProjectRepository>(Project);
 
 export async function create(em: EntityManager, userId: string, input: ProjectInput): Promise<ProjectDto> {
-  const owner = parseArgument(userIdSchema, userId, 'userId');
+  const owner = parseUserId(userId);
   const { name, description } = parseInput(projectInputSchema, input);
   await flushPending(em, [Project, User]);
   return adopted(em, await repository(em).insertProject(owner, name, description ?? null));
@@ -55,7 +55,7 @@ export async function get(em: EntityManager, userId: string, projectId: number, 
 export async function list(em: EntityManager, userId: string, options: ProjectListOptions & { withCams: true }): Promise<Page<ProjectWithCamsDto>>;
 export async function list(em: EntityManager, userId: string, options?: ProjectListOptions): Promise<Page<ProjectDto>>;
 export async function list(em: EntityManager, userId: string, options: ProjectListOptions = {}): Promise<Page<ProjectDto | ProjectWithCamsDto>> {
-  const owner = parseArgument(userIdSchema, userId, 'userId');
+  const owner = parseUserId(userId);
   const { limit, after, orderBy, direction, search, withCams } = parseInput(projectListOptionsSchema, options);
   const ordering = `${orderBy}:${direction}`;
   await flushPending(em, withCams ? [Project, Cam] : [Project]);
@@ -116,7 +116,7 @@ async function exportProject(em: EntityManager, userId: string, projectId: numbe
  * project and up to 1,000 cams are one statement, and every further 1,000 cams one more, in one transaction.
  */
 async function importProject(em: EntityManager, userId: string, document: unknown): Promise<ProjectWithCamsDto> {
-  const owner = parseArgument(userIdSchema, userId, 'userId');
+  const owner = parseUserId(userId);
   const { name, description, cams } = parseInput(projectDocumentSchema, document).project;
   await flushPending(em, [Project, User]);
   if (streamsCams(em, cams.length)) {

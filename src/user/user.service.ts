@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { NotFoundError } from '../common/errors.ts';
 import { flushPending, forgetDeleted, held, holdsAny, managedWhere, refreshManaged } from '../common/unit-of-work.ts';
-import { parseArgument, parseInput, userIdSchema } from '../common/validation.ts';
+import { parseArgument, parseInput, parseUserId } from '../common/validation.ts';
 import { Cam } from '../cam/cam.entity.ts';
 import { forgetCreated } from '../project/created-projects.ts';
 import { Project } from '../project/project.entity.ts';
@@ -27,7 +27,7 @@ export async function upsert(em: EntityManager, input: UserUpsertInput): Promise
 }
 
 export async function get(em: EntityManager, id: string): Promise<UserDto> {
-  const userId = parseArgument(userIdSchema, id, 'id');
+  const userId = parseUserId(id, 'id');
   await flushPending(em, [User]);
   return (await repository(em).findById(userId)) ?? notFound(userId);
 }
@@ -40,7 +40,7 @@ export async function getByEmail(em: EntityManager, email: string): Promise<User
 }
 
 export async function update(em: EntityManager, id: string, patch: UserPatch): Promise<UserDto> {
-  const userId = parseArgument(userIdSchema, id, 'id');
+  const userId = parseUserId(id, 'id');
   const { email, subscriptionStatus } = parseInput(userPatchSchema, patch);
   await flushPending(em, [User]);
   return refreshed(em, (await repository(em).updateUser(userId, email, subscriptionStatus)) ?? notFound(userId));
@@ -48,7 +48,7 @@ export async function update(em: EntityManager, id: string, patch: UserPatch): P
 
 /** Deletes the user with its projects and their cams. */
 async function remove(em: EntityManager, id: string): Promise<void> {
-  const userId = parseArgument(userIdSchema, id, 'id');
+  const userId = parseUserId(id, 'id');
   await flushPending(em, [User, Project, Cam]);
   // Which projects went with the user matters only when this EntityManager holds projects or cams to forget.
   const deleted = await repository(em).deleteUser(userId, holdsAny(em, [Project, Cam]));
