@@ -56,6 +56,8 @@ describe('the tutorials in examples/', { timeout: 120_000 }, () => {
       'the same count, acting for bob: 1',
       'after revoking: ConfigurationError',
     ]],
+    // Needs a Citus coordinator (CITUS_URL); test/citus runs it on one.
+    ['citus', [process.env.CITUS_URL ? /example_acme: 5 migrations applied/ : 'skipped: this tutorial needs a Citus coordinator']],
     ['tracing', [/^POST \/sign-up {2}\d+\.\d ms\n {2}users\.upsert {2}\d+\.\d ms\n {2}projects\.create {2}\d+\.\d ms\n {2}cams\.createMany {2}\d+\.\d ms\n/m, /^ {2}cams\.get {2}\d+\.\d ms {2}ERROR NOT_FOUND$/m, 'spans recorded: 6; any with the e-mail address: no']],
   ])('%s', async (name, expected) => {
     const output = await runExample(name);
