@@ -225,7 +225,14 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
         selector.suspect(chosen.address);
         throw error;
       }
-      const state = stateFromParameters(this.#parameters) ?? (selector.plan.targetSessionAttrs === 'any' ? undefined : await this.#askState());
+      let state: SessionState | undefined;
+      try {
+        state = stateFromParameters(this.#parameters) ?? (selector.plan.targetSessionAttrs === 'any' ? undefined : await this.#askState());
+      } catch (error) {
+        // The pool forgets a connection whose connect() failed without closing it: close it here.
+        await this.end().catch(() => undefined);
+        throw error;
+      }
       if ((state && !chosen.accepts(state)) || this.#retired) {
         // The host remembered is no longer what it was (a failover since): the next connection searches again.
         shared.leave(chosen.address);

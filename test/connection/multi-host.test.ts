@@ -1,5 +1,6 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { connect as connectSocket, createServer, type Server, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, ConnectionError, connect, type Database } from '../../src/index.ts';
 import { parseDatabaseUrl, redactDatabaseUrl } from '../../src/connection/database-url.ts';
@@ -152,6 +153,64 @@ describe('choosing a host', () => {
       expect(db.primaryStatus()).toMatchObject({ host: server(), targetSessionAttrs: 'prefer-standby' });
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('a server that reports no session state at login', () => {
+  const database = useTestDatabase();
+  let proxy: Server;
+  let proxyPort: number;
+
+  beforeAll(async () => {
+    // Between the client and the server, drops the two ParameterStatus messages PostgreSQL 14 and later send at
+    // login: what a client of an older server (or of a pooler that does not pass them on) sees.
+    const { hostname, port } = new URL(database.url);
+    proxy = createServer((client) => {
+      const server = connectSocket(Number(port || 5432), hostname);
+      let pending = Buffer.alloc(0);
+      client.pipe(server);
+      server.on('data', (chunk: Buffer) => {
+        pending = Buffer.concat([pending, chunk]);
+        while (pending.length >= 5 && pending.length >= 1 + pending.readInt32BE(1)) {
+          const message = pending.subarray(0, 1 + pending.readInt32BE(1));
+          pending = pending.subarray(message.length);
+          const name = message[0] === 0x53 ? message.subarray(5, message.indexOf(0, 5)).toString() : '';
+          if (name !== 'in_hot_standby' && name !== 'default_transaction_read_only') client.write(message);
+        }
+      });
+      for (const socket of [client, server]) socket.on('error', () => undefined).on('close', () => (client.destroy(), server.destroy()));
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    proxyPort = (proxy.address() as { port: number }).port;
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+  });
+
+  it('is asked, as libpq asks a server before PostgreSQL 14', async () => {
+    const url = new URL(database.url);
+    url.host = `127.0.0.1:${proxyPort}`;
+    const raw = new pg.Client(url.toString());
+    const reported = new Set<string>();
+    raw.connection.on('parameterStatus', (message: { parameterName: string }) => reported.add(message.parameterName));
+    await raw.connect();
+    await raw.end();
+    expect(reported.has('in_hot_standby') || reported.has('default_transaction_read_only')).toBe(false);
+    expect(reported.has('server_version')).toBe(true);
+
+    const writable = connect({ url: url.toString(), targetSessionAttrs: 'read-write' });
+    try {
+      await createUser(writable);
+      expect(writable.primaryStatus()).toMatchObject({ host: `127.0.0.1:${proxyPort}`, targetSessionAttrs: 'read-write' });
+    } finally {
+      await writable.close();
+    }
+    const standby = connect({ url: url.toString(), targetSessionAttrs: 'standby' });
+    try {
+      await expect(standby.users.get('nobody')).rejects.toMatchObject({ name: 'ConnectionError', reason: 'unavailable' });
+    } finally {
+      await standby.close();
     }
   });
 });
