@@ -282,4 +282,35 @@ describe('a primary and its standby', () => {
       await db?.close();
     }
   });
+
+  it('with failoverRetry, repeat a write refused as read-only until a server takes writes again, within the bound', async () => {
+    // After the test before: the standby is the primary now, the former primary stays read-only.
+    const db = connect({ url: bothHosts(''), connectTimeoutMillis: 1_000, failoverRetry: { withinMillis: 10_000, delayMillis: 50 } });
+    const bounded = connect({ url: bothHosts(''), connectTimeoutMillis: 1_000, failoverRetry: { withinMillis: 300 } });
+    try {
+      const user = await createUser(db);
+      await createUser(bounded);
+      await adminQuery(pair.replica.adminUrl, 'alter system set default_transaction_read_only = on');
+      await adminQuery(pair.replica.adminUrl, 'select pg_reload_conf()');
+      await sleep(200);
+      // Writable again in a second (the former primary's data went another way: it stays read-only): the call waits
+      // for it instead of failing.
+      const writable = sleep(1_000).then(async () => {
+        await adminQuery(pair.replica.adminUrl, 'alter system reset default_transaction_read_only');
+        await adminQuery(pair.replica.adminUrl, 'select pg_reload_conf()');
+      });
+      const started = performance.now();
+      const failedFast = await bounded.users.get(user.id).then(() => bounded.projects.create(user.id, { name: 'bounded' })).catch((error: unknown) => error);
+      expect(failedFast).toMatchObject({ name: 'ConnectionError', retryable: true });
+      expect(performance.now() - started).toBeLessThan(1_000);
+      const project = await db.projects.create(user.id, { name: 'retried' });
+      await writable;
+      expect(project.name).toBe('retried');
+      expect(performance.now() - started).toBeGreaterThan(900);
+      expect(db.primaryStatus().host).toBe(`127.0.0.1:${portOf(pair.replica.url)}`);
+    } finally {
+      await db.close();
+      await bounded.close();
+    }
+  });
 });
