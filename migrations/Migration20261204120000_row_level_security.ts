@@ -15,7 +15,7 @@ const POLICIES = [
 /**
  * The same policies on a distributed table of Citus (a schema of schema-based sharding), which allows no subquery in
  * them: the settings are read directly (they are STABLE), and a user's projects and cams are not readable by the
- * acting e-mail address, which would need a subquery on `users` (docs/scaling.md, "Limits on Citus").
+ * acting e-mail address, which would need a subquery on `users` (docs/scaling.md, "A schema per tenant").
  */
 const ACTING_USER_DIRECT = `nullif(current_setting('enginecampro.acting_user', true), '')`;
 const ACTING_EMAIL_DIRECT = `nullif(current_setting('enginecampro.acting_email', true), '')`;
