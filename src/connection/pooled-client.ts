@@ -1,3 +1,5 @@
+// Longer than the package's other files: the pool's client is one class, whose overrides of connect(), query() and
+// end() share the connection's state (its host, deadline, transaction and retirement) and cannot be split apart.
 import pg from 'pg';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../common/fault-codes.ts';
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
