@@ -25,11 +25,15 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
   };
   // A cam carries its project's owner: ownership is a column of the row.
   const ownedCam = (userId: string, camId: number) => and(eq(cams.id, camId), eq(cams.userId, userId));
-  const insertCams = (executor: Pick<typeof db, 'insert'>, userId: string, projectId: number, inputs: CamInput[]) =>
-    executor
-      .insert(cams)
-      .values(inputs.map((input) => camValues(userId, projectId, input)))
-      .returning(camSummaryColumns);
+  // PostgreSQL binds at most 65,535 parameters per statement: seven per cam, so 10,000 cams take two statements.
+  const insertCams = async (executor: Pick<typeof db, 'insert'>, userId: string, projectId: number, inputs: CamInput[]) => {
+    const rows = [];
+    for (let start = 0; start < inputs.length; start += CAMS_PER_INSERT) {
+      const chunk = inputs.slice(start, start + CAMS_PER_INSERT);
+      rows.push(...(await executor.insert(cams).values(chunk.map((input) => camValues(userId, projectId, input))).returning(camSummaryColumns)));
+    }
+    return rows;
+  };
 
   return {
     name: 'drizzle',
@@ -112,7 +116,10 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
     },
     async createCams(userId, projectId, inputs) {
       const [project] = await db.select({ id: projects.id }).from(projects).where(and(eq(projects.id, projectId), eq(projects.userId, userId)));
-      const rows = await insertCams(db, userId, found(project).id, inputs);
+      const rows =
+        inputs.length > CAMS_PER_INSERT
+          ? await db.transaction((tx) => insertCams(tx, userId, found(project).id, inputs))
+          : await insertCams(db, userId, found(project).id, inputs);
       return rows.sort((a, b) => a.id - b.id).map(summaryDto);
     },
     async exportProject(userId, projectId) {
@@ -135,6 +142,8 @@ export function createDrizzle({ url, poolSize }: LibraryOptions): BenchLibrary {
     close: () => pool.end(),
   };
 }
+
+const CAMS_PER_INSERT = 5000;
 
 function found<T>(value: T | undefined): T {
   if (value === undefined) throw new Error('not found');
