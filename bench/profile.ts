@@ -16,6 +16,10 @@ const CALLS = 5_000;
 const WARM_UP = 2_000;
 /** Sampling interval of the profiler, µs: fine enough for calls of a few hundred µs. */
 const SAMPLE_MICROS = 50;
+/** Rounds timed without the profiler, each `CALLS / 2` calls of ours and of raw pg, in turns. */
+const PLAIN_ROUNDS = 7;
+/** How many of the busiest functions each scenario lists. */
+const TOP_FUNCTIONS = 12;
 
 interface Target {
   userId: string;
@@ -77,23 +81,56 @@ function categoryOf(url: string, functionName: string): Category {
   return 'other';
 }
 
+interface Profiled {
+  /** Wall time per call, µs. */
+  total: number;
+  byCategory: Map<Category, number>;
+  /** Self time per call of each function, µs, keyed by `name (file:line)`. */
+  byFunction: Map<string, number>;
+}
+
+const shortUrl = (url: string) => url.replace(/^.*\/node_modules\//, '').replace(/^.*\/(src|bench)\//, '$1/');
+
+/** µs per call of each, without the profiler: the median of rounds in which the two take turns, the first alternating. */
+async function timedInTurns(ours: () => Promise<unknown>, raw: () => Promise<unknown>): Promise<{ ours: number; raw: number }> {
+  const perCall = { ours: [] as number[], raw: [] as number[] };
+  const calls = CALLS / 2;
+  for (let round = 0; round < PLAIN_ROUNDS; round++) {
+    const order = round % 2 === 0 ? (['ours', 'raw'] as const) : (['raw', 'ours'] as const);
+    for (const side of order) {
+      const call = side === 'ours' ? ours : raw;
+      const started = performance.now();
+      for (let i = 0; i < calls; i++) await call();
+      perCall[side].push(((performance.now() - started) * 1000) / calls);
+    }
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  return { ours: median(perCall.ours), raw: median(perCall.raw) };
+}
+
 /** Microseconds per call spent in each category while `calls` calls ran. */
-async function profiled(session: Session, calls: number, call: () => Promise<unknown>): Promise<{ total: number; byCategory: Map<Category, number> }> {
+async function profiled(session: Session, calls: number, call: () => Promise<unknown>): Promise<Profiled> {
   await session.post('Profiler.start');
   const started = performance.now();
   for (let i = 0; i < calls; i++) await call();
   const elapsed = performance.now() - started;
   const { profile } = await session.post('Profiler.stop');
-  const byNode = new Map(profile.nodes.map((node) => [node.id, categoryOf(node.callFrame.url, node.callFrame.functionName)]));
+  const byNode = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
   const byCategory = new Map<Category, number>();
+  const byFunction = new Map<string, number>();
   const deltas = profile.timeDeltas ?? [];
   (profile.samples ?? []).forEach((nodeId, index) => {
-    const category = byNode.get(nodeId) ?? 'other';
+    const frame = byNode.get(nodeId);
+    const category = frame ? categoryOf(frame.url, frame.functionName) : 'other';
     // A sample stands for the time until the next one.
-    const micros = deltas[index + 1] ?? SAMPLE_MICROS;
-    byCategory.set(category, (byCategory.get(category) ?? 0) + micros / calls);
+    const micros = (deltas[index + 1] ?? SAMPLE_MICROS) / calls;
+    byCategory.set(category, (byCategory.get(category) ?? 0) + micros);
+    if (frame && category !== 'idle') {
+      const name = `${frame.functionName || '(anonymous)'} (${shortUrl(frame.url) || 'native'}:${frame.lineNumber + 1})`;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + micros);
+    }
   });
-  return { total: (elapsed * 1000) / calls, byCategory };
+  return { total: (elapsed * 1000) / calls, byCategory, byFunction };
 }
 
 const database = await createBenchDatabase();
@@ -104,6 +141,7 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: SAMPLE_MICROS });
 const lines: string[] = [];
+const summary: string[] = [];
 try {
   const user = await db.users.upsert({ id: 'user_profiled', email: 'profiled@example.com' });
   const project = await db.projects.create(user.id, { name: 'Profiled' });
@@ -124,12 +162,14 @@ try {
     const raw = () => scenario.raw(pool, target);
     for (let i = 0; i < WARM_UP; i++) await ours();
     for (let i = 0; i < WARM_UP; i++) await raw();
-    const passes = { ours: [] as Awaited<ReturnType<typeof profiled>>[], raw: [] as Awaited<ReturnType<typeof profiled>>[] };
+    const plain = await timedInTurns(ours, raw);
+    summary.push(`| ${scenario.name} | ${plain.ours.toFixed(0)} | ${plain.raw.toFixed(0)} | ${(plain.ours - plain.raw).toFixed(0)} | ${(plain.raw / plain.ours).toFixed(2)} |`);
+    const passes = { ours: [] as Profiled[], raw: [] as Profiled[] };
     for (let pass = 0; pass < 2; pass++) {
       passes.ours.push(await profiled(session, CALLS, ours));
       passes.raw.push(await profiled(session, CALLS, raw));
     }
-    const best = (runs: Awaited<ReturnType<typeof profiled>>[]) => runs.reduce((a, b) => (a.total <= b.total ? a : b));
+    const best = (runs: Profiled[]) => runs.reduce((a, b) => (a.total <= b.total ? a : b));
     const [oursBest, rawBest] = [best(passes.ours), best(passes.raw)];
     lines.push(`## ${scenario.name}`, '', '| spent in | ours, µs/call | raw pg, µs/call | difference |', '| --- | ---: | ---: | ---: |');
     for (const category of CATEGORIES) {
@@ -138,6 +178,14 @@ try {
       lines.push(`| ${category} | ${a.toFixed(0)} | ${b.toFixed(0)} | ${(a - b).toFixed(0)} |`);
     }
     lines.push(`| **wall time** | **${oursBest.total.toFixed(0)}** | **${rawBest.total.toFixed(0)}** | **${(oursBest.total - rawBest.total).toFixed(0)}** |`, '');
+    lines.push(`The busiest functions of the package's call, its dependencies included: self time, µs per call, the ${TOP_FUNCTIONS} largest outside idle, beside the same function's in raw \`pg\`'s call:`, '');
+    const top = [...oursBest.byFunction].sort((a, b) => b[1] - a[1]).slice(0, TOP_FUNCTIONS);
+    lines.push(
+      '| function | ours, µs/call | raw pg, µs/call |',
+      '| --- | ---: | ---: |',
+      ...top.map(([name, micros]) => `| \`${name}\` | ${micros.toFixed(1)} | ${(rawBest.byFunction.get(name) ?? 0).toFixed(1)} |`),
+      '',
+    );
     console.log(`${scenario.name}: ours ${oursBest.total.toFixed(0)} µs, raw ${rawBest.total.toFixed(0)} µs`);
   }
 } finally {
@@ -146,5 +194,16 @@ try {
   await db.close();
   await database.drop();
 }
-await writeFile(new URL('./results/profile.md', import.meta.url), `${lines.join('\n')}\n`);
+const [title, ...rest] = lines;
+const plainTable = [
+  `## Without the profiler`,
+  '',
+  `The same calls, in this process alone, timed without the profiler: ${PLAIN_ROUNDS} rounds of ${(CALLS / 2).toLocaleString('en-US')} calls of each, taking turns; µs per call, the median round.`,
+  '',
+  '| call | ours, µs | raw pg, µs | ours − raw, µs | raw ÷ ours |',
+  '| --- | ---: | ---: | ---: | ---: |',
+  ...summary,
+  '',
+];
+await writeFile(new URL('./results/profile.md', import.meta.url), `${[title, ...rest.slice(0, 5), ...plainTable, ...rest.slice(5)].join('\n')}\n`);
 console.log('wrote bench/results/profile.md');

@@ -13,8 +13,8 @@ import type {
 /**
  * `raw-pg-again` is raw pg once more, on a pool of its own, in the scenarios of single calls: the same code measured
  * twice, so its ratio to raw pg is the run's own noise, the margin within which two results do not differ.
- * `ours-granted` is ours connected as a role granted the tables (not their owner, no BYPASSRLS): every statement under
- * row-level security, the cost of the database enforcing ownership.
+ * `ours-granted` is ours connected as a role granted the tables with `enforceOwnership` (not their owner, no
+ * BYPASSRLS): every statement under the acting-user policies, the cost of the database enforcing ownership.
  */
 export const LIBRARY_NAMES = ['ours', 'ours-granted', 'raw-pg', 'copy', 'mikro-orm', 'drizzle', 'prisma', 'raw-pg-again'] as const;
 export type LibraryName = (typeof LIBRARY_NAMES)[number];

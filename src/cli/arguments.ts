@@ -17,6 +17,8 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   to: { type: 'string' },
   'grant-to': { type: 'string', multiple: true },
+  'enforce-ownership': { type: 'boolean' },
+  'no-enforce-ownership': { type: 'boolean' },
   'revoke-from': { type: 'string', multiple: true },
   'end-users': { type: 'string' },
   'no-end-users': { type: 'boolean' },
@@ -40,14 +42,20 @@ export function parseInvocation(argv: string[]): Invocation {
   rejectExtra(rest, command);
   if (values.help) return { kind: 'help', command };
 
-  const given: CommandOption[] = (['to', 'grant-to', 'revoke-from', 'end-users', 'no-end-users'] as const).filter((option) => values[option] !== undefined);
+  const given: CommandOption[] = (['to', 'grant-to', 'enforce-ownership', 'no-enforce-ownership', 'revoke-from', 'end-users', 'no-end-users'] as const).filter(
+    (option) => values[option] !== undefined,
+  );
   const refused = given.find((option) => command.options[option] === undefined);
   if (refused) throw new UsageError(`'${command.name}' does not take --${refused}`, { command: command.name });
   if (values['end-users'] !== undefined && values['no-end-users']) {
     throw new UsageError('--end-users and --no-end-users contradict each other', { command: command.name });
   }
+  if (values['enforce-ownership'] && values['no-enforce-ownership']) {
+    throw new UsageError('--enforce-ownership and --no-enforce-ownership contradict each other', { command: command.name });
+  }
   const access: AccessOptions = {
     grantTo: values['grant-to'] ?? [],
+    enforceOwnership: values['enforce-ownership'] ? true : values['no-enforce-ownership'] ? false : undefined,
     revokeFrom: values['revoke-from'] ?? [],
     endUsers: values['no-end-users'] ? false : values['end-users'] === undefined ? undefined : { claim: values['end-users'] },
   };

@@ -3,11 +3,13 @@ import type { ExitCode } from './exit-codes.ts';
 import type { Output } from './output.ts';
 
 /** The options a command may take besides the global `--url`, `--schema`, `--json` and `--help`. */
-export type CommandOption = 'to' | 'grant-to' | 'revoke-from' | 'end-users' | 'no-end-users';
+export type CommandOption = 'to' | 'grant-to' | 'enforce-ownership' | 'no-enforce-ownership' | 'revoke-from' | 'end-users' | 'no-end-users';
 
-/** Who may use the tables, as `migrate` is told: `migrate()`'s `grantTo`, `revokeFrom` and `endUsers`. */
+/** Who may use the tables, as `migrate` is told: `migrate()`'s `grantTo`, `enforceOwnership`, `revokeFrom` and `endUsers`. */
 export interface AccessOptions {
   grantTo: string[];
+  /** `--enforce-ownership`: true; `--no-enforce-ownership`: false; neither: `undefined`. */
+  enforceOwnership: boolean | undefined;
   revokeFrom: string[];
   /** A claim: end-user reads on, the user's id in that claim; `false`: off; `undefined`: as they are. */
   endUsers: { claim: string } | false | undefined;
@@ -19,7 +21,7 @@ export interface CommandContext {
   displayUrl: string;
   /** `--to`, when the command takes it and it was given. */
   to: string | undefined;
-  /** `--grant-to`, `--revoke-from`, `--end-users` and `--no-end-users`, for a command that takes them. */
+  /** `--grant-to`, `--[no-]enforce-ownership`, `--revoke-from` and `--[no-]end-users`, for a command that takes them. */
   access: AccessOptions;
   out: Output;
 }

@@ -6,6 +6,8 @@ export const PROGRAM = 'enginecampro-db';
 const OPTION_SYNOPSIS: Record<CommandOption, string> = {
   to: '--to <name>',
   'grant-to': '--grant-to <role>',
+  'enforce-ownership': '--enforce-ownership',
+  'no-enforce-ownership': '--no-enforce-ownership',
   'revoke-from': '--revoke-from <role>',
   'end-users': '--end-users <claim>',
   'no-end-users': '--no-end-users',

@@ -30,3 +30,22 @@ export const ACTING_USER_POLICIES = {
   projects: { name: 'enginecampro_acting_user', using: `user_id = ${ACTING_USER} or ${ownerByEmail}`, check: `user_id = ${ACTING_USER}` },
   cams: { name: 'enginecampro_acting_user', using: `user_id = ${ACTING_USER} or ${ownerByEmail}`, check: `user_id = ${ACTING_USER}` },
 } as const;
+
+/**
+ * The policy that lets a granted role see every row: a role for which the package's statements alone enforce
+ * ownership, as they do for the tables' owner (`migrate({ grantTo })` without `enforceOwnership`). Permissive policies
+ * add up, so the acting-user policies no longer restrict it; its statements carry no acting user.
+ */
+export const ALL_ROWS_POLICY = 'enginecampro_all_rows';
+
+/**
+ * SQL asking whether the acting user restricts the session's rows of a table (named by the parameter `table`):
+ * row-level security applies to the role, and no all-rows policy covers it. Null when the table does not exist.
+ */
+export function actingUserRestricts(table: string): string {
+  return (
+    `row_security_active(to_regclass(${table})) and not exists (select from pg_catalog.pg_policy p ` +
+    `where p.polrelid = to_regclass(${table}) and p.polname = '${ALL_ROWS_POLICY}' ` +
+    `and exists (select from unnest(p.polroles) as r(role) where r.role = 0 or pg_has_role(r.role, 'USAGE')))`
+  );
+}

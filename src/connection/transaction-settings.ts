@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { CommandCompleteMessage, DataRowMessage, RowDescriptionMessage } from 'pg-protocol/dist/messages.js';
+import { actingUserRestricts } from '../common/acting-user.ts';
 
 /**
  * Settings of the transaction a statement runs in, set before it (`set_config(name, value, true)`): who is acting, for
@@ -9,8 +10,8 @@ import type { CommandCompleteMessage, DataRowMessage, RowDescriptionMessage } fr
 export class TransactionSettings {
   readonly entries: ReadonlyArray<readonly [name: string, value: string]>;
   /**
-   * Asks, in the same round trip, whether row-level security applies to the session's role on this table
-   * (`row_security_active()`), and reports the answer (null when the table is missing).
+   * Asks, in the same round trip, whether the acting user restricts the session's role on this table (row-level
+   * security applies to it, and no all-rows policy covers it), and reports the answer (null when the table is missing).
    */
   readonly probe: RowSecurityProbe | undefined;
   constructor(entries: ReadonlyArray<readonly [name: string, value: string]>, probe?: RowSecurityProbe) {
@@ -69,7 +70,7 @@ export class StatementWithSettings implements pg.Submittable {
     const { entries, probe } = this.#settings;
     const setConfig =
       `select ${entries.map((_, index) => `set_config($${2 * index + 1}, $${2 * index + 2}, true)`).join(', ')}` +
-      (probe ? `, row_security_active(to_regclass($${2 * entries.length + 1}))` : '');
+      (probe ? `, ${actingUserRestricts(`$${2 * entries.length + 1}`)}` : '');
     const settingValues = probe ? [...entries.flat(), probe.table] : entries.flat();
     // One write for all the messages, as pg does for its own queries.
     connection.stream.cork?.();

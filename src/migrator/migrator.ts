@@ -37,6 +37,14 @@ const migrateOptionsSchema = z.strictObject({
    * objects of new migrations) until they are revoked.
    */
   grantTo: roles.default([]),
+  /**
+   * Whether the database holds the roles of `grantTo` to the acting user of each call, as well as the package's
+   * statements do: row-level security policies restrict every statement to that user's rows, SQL of the application's
+   * own included. It costs the server a policy check on every statement (docs/security.md, "What it costs"). `false`:
+   * the roles see every row, as the tables' owner does, and the package's statements alone enforce ownership. Left
+   * out: a role granted before keeps its way, a new one is not enforced.
+   */
+  enforceOwnership: z.boolean().optional(),
   /** Roles that lose every privilege on the package's objects. */
   revokeFrom: roles.default([]),
   /**
@@ -116,7 +124,7 @@ function indexOfBundled(name: string): number {
 export async function migrate(target: MigrationTarget, given: MigrateOptions = {}): Promise<string[]> {
   const options = parseOptions(migrateOptionsSchema, given, 'migrate()');
   const last = options.to === undefined ? bundledMigrations.length - 1 : indexOfBundled(options.to);
-  const access = { grantTo: options.grantTo, revokeFrom: options.revokeFrom, endUsers: options.endUsers };
+  const access = { grantTo: options.grantTo, enforceOwnership: options.enforceOwnership, revokeFrom: options.revokeFrom, endUsers: options.endUsers };
   return underMigrationLock(target, options, async (em, schema) => {
     await checkAccessChanges(em, access);
     await enterSchema(em, schema);

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ALL_ROWS_POLICY } from '../common/acting-user.ts';
 import { ConfigurationError } from '../common/errors.ts';
 import { PACKAGE_TABLES } from '../entities.ts';
 import { MIGRATIONS_TABLE } from './migration-history.ts';
@@ -6,6 +7,8 @@ import { MIGRATIONS_TABLE } from './migration-history.ts';
 /**
  * Who may use the package's tables, applied by `migrate()` after the migrations, in their transaction:
  * - roles granted what the service calls need at run time (`grantTo`), and nothing that changes the schema;
+ * - for each of them, whether the database enforces ownership too (`enforceOwnership`: the acting-user policies) or
+ *   the package's statements alone do (the all-rows policy), as for the tables' owner;
  * - roles whose grants are revoked (`revokeFrom`);
  * - read access for the end users of a Supabase application (`endUsers`), through policies of their own;
  * - Supabase's API roles left with no other privilege, whatever default privileges gave them.
@@ -28,6 +31,11 @@ export interface EndUserAccess {
 
 export interface AccessChanges {
   grantTo: readonly string[];
+  /**
+   * Whether the roles of `grantTo` are held to the acting user by the database; `undefined` leaves a role granted
+   * before as it was, and a new one with ownership enforced by the package's statements alone.
+   */
+  enforceOwnership: boolean | undefined;
   revokeFrom: readonly string[];
   /** Turn end-user reads on (with their role and claim) or off (`false`); `undefined` leaves them as they are. */
   endUsers: EndUserAccess | false | undefined;
@@ -42,6 +50,9 @@ export async function checkAccessChanges(em: EntityManager, changes: AccessChang
         'and would read and write rows past the services\' validation. For end users reading their own rows, use endUsers.',
     );
   }
+  if (changes.enforceOwnership !== undefined && changes.grantTo.length === 0) {
+    throw new ConfigurationError('enforceOwnership applies to the roles of grantTo: name them (migrate({ grantTo: \'app\', enforceOwnership: true }))');
+  }
   const named = [...changes.grantTo, ...changes.revokeFrom, ...(changes.endUsers ? [changes.endUsers.role] : [])];
   if (named.length === 0) return;
   const found = new Set((await em.execute<{ rolname: string }[]>('select rolname from pg_roles where rolname in (?)', [named])).map((row) => row.rolname));
@@ -54,13 +65,54 @@ export async function checkAccessChanges(em: EntityManager, changes: AccessChang
 /** Applies `changes` and the standing rules in `schema`, inside the migration transaction. */
 export async function applyAccess(em: EntityManager, schema: string, changes: AccessChanges): Promise<void> {
   const objects = await packageObjects(em, schema);
+  const grantedBefore = new Set(await grantedRoles(em, objects));
+  const allRowsBefore = await allRowsRoles(em, objects);
   for (const role of changes.revokeFrom) await revokeAll(em, objects, role);
   if (changes.endUsers === false) await removeEndUserAccess(em, objects);
   if (changes.endUsers) await grantEndUserAccess(em, objects, changes.endUsers);
   const revoked = new Set(changes.revokeFrom);
-  const granted = new Set([...(await grantedRoles(em, objects)), ...changes.grantTo].filter((role) => !revoked.has(role)));
+  const granted = new Set([...grantedBefore, ...changes.grantTo].filter((role) => !revoked.has(role)));
   for (const role of granted) await grantRuntime(em, objects, role);
+  await setAllRowsRoles(em, objects, allRowsBefore, allRowsRolesAfter(changes, grantedBefore, allRowsBefore));
   await lockOutApiRoles(em, objects);
+}
+
+/** The roles that see every row after `changes`: granted roles whose ownership the database does not enforce. */
+function allRowsRolesAfter(changes: AccessChanges, grantedBefore: ReadonlySet<string>, before: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const after = new Set([...before.values()].flat());
+  for (const role of changes.grantTo) {
+    // Left out, the option keeps a role's way: a role granted before and not seeing every row stays enforced.
+    const enforced = changes.enforceOwnership ?? (grantedBefore.has(role) && !after.has(role));
+    if (enforced) after.delete(role);
+    else after.add(role);
+  }
+  for (const role of changes.revokeFrom) after.delete(role);
+  return after;
+}
+
+/** The roles of the all-rows policy, by table (a table of a later migration has none yet). */
+async function allRowsRoles(em: EntityManager, objects: PackageObjects): Promise<Map<string, string[]>> {
+  const rows = await em.execute<{ table: string; roles: string[] }[]>(
+    `select tablename as "table", roles::text[] as roles from pg_policies where schemaname = ? and policyname = ?`,
+    [objects.schemaName, ALL_ROWS_POLICY],
+  );
+  return new Map(rows.map((row) => [row.table, row.roles]));
+}
+
+/**
+ * The all-rows policy on every table for exactly `roles`, changed only where it differs: creating a policy locks its
+ * table, which a `migrate()` at every start of the application should not do for nothing.
+ */
+async function setAllRowsRoles(em: EntityManager, objects: PackageObjects, before: ReadonlyMap<string, readonly string[]>, roles: ReadonlySet<string>): Promise<void> {
+  const wanted = [...roles].sort();
+  for (const table of objects.tables) {
+    const current = [...(before.get(table.name) ?? [])].sort();
+    if (current.join('\u0000') === wanted.join('\u0000')) continue;
+    await em.execute(`drop policy if exists ${identifier(ALL_ROWS_POLICY)} on ${table.sql}`);
+    if (wanted.length) {
+      await em.execute(`create policy ${identifier(ALL_ROWS_POLICY)} on ${table.sql} as permissive for all to ${wanted.map(identifier).join(', ')} using (true) with check (true)`);
+    }
+  }
 }
 
 /** The package's objects in one schema that exist (an installation migrated part of the way has fewer), as SQL names them. */

@@ -4,16 +4,16 @@ import { TransactionSettings } from '../connection/transaction-settings.ts';
 import type { StatementTable } from './statement.ts';
 
 /**
- * Whether the acting user's setting must travel with a statement. Row-level security restricts a role that neither
- * owns the tables nor has BYPASSRLS (nor is a superuser); for any other role the policies are never evaluated and the
- * setting would only cost the server a statement per call. So the first statements of a pool, per schema, ask the
- * server in the same round trip (`row_security_active()` on the statement's table), and once it has said no, the pool's
- * statements on that table go without the setting. Every connection of a pool logs in as the same role, so one answer
- * holds for all of them.
+ * Whether the acting user's setting must travel with a statement. The acting-user policies restrict a role that
+ * neither owns the tables nor has BYPASSRLS (nor is a superuser), unless it was granted the tables without
+ * `enforceOwnership` (the all-rows policy); for any other role the setting would only cost the server a statement
+ * per call. So the first statements of a pool, per schema, ask the server in the same round trip
+ * (`actingUserRestricts()` on the statement's table), and once it has said no, the pool's statements on that table go
+ * without the setting. Every connection of a pool logs in as the same role, so one answer holds for all of them.
  *
- * Should the role later become subject to row-level security (ownership moved, BYPASSRLS revoked) while the pool is
- * open, its statements find no rows until the handle is opened again: the policies admit nothing without a setting,
- * so the mistake fails closed.
+ * Should the role later become restricted (ownership moved, BYPASSRLS revoked, `enforceOwnership` turned on) while
+ * the pool is open, its statements find no rows until the handle is opened again: the policies admit nothing without
+ * a setting, so the mistake fails closed.
  */
 const rowSecurityByPool = new WeakMap<object, Map<string, boolean>>(); // pool (its driver options) -> table -> answer
 

@@ -77,6 +77,22 @@ describe('check on a migrated database', () => {
     }
   });
 
+  it('leaves the policies migrate() keeps by its options out of the drift: a granted role seeing every row, end users’ reads', async () => {
+    const [app, reader] = [`ecp_cli_app_${randomBytes(4).toString('hex')}`, `ecp_cli_reader_${randomBytes(4).toString('hex')}`];
+    const installation = connect({ url: database.url, schema: 'check_access' });
+    await adminQuery(`create role ${app}; create role ${reader}`);
+    try {
+      await installation.migrate({ grantTo: app, endUsers: { role: reader } });
+      const policies = await installation.fork().execute<{ policyname: string }[]>(`select distinct policyname from pg_policies where schemaname = 'check_access' order by 1`);
+      expect(policies.map((row) => row.policyname)).toEqual(['enginecampro_acting_user', 'enginecampro_all_rows', 'enginecampro_end_user_read', 'enginecampro_read_history']);
+      expect(await check('--schema', 'check_access')).toMatchObject({ exitCode: 0, stderr: '' });
+    } finally {
+      await installation.fork().execute('drop schema check_access cascade');
+      await installation.close();
+      await adminQuery(`drop role ${app}; drop role ${reader}`);
+    }
+  });
+
   it('fails with exit 1 and lists the statements when the schema was changed outside the migrations', async () => {
     const em = database.db.fork();
     await em.execute('alter table cams add column notes text');

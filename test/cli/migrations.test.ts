@@ -114,6 +114,24 @@ describe('migrate sets who may use the tables', () => {
     }
   });
 
+  it('holds the roles of --grant-to to the acting user with --enforce-ownership, and sets them free with --no-enforce-ownership', async () => {
+    const seesEveryRow = async (role: string) => {
+      const rows = await database.db.fork().execute<{ roles: string[] }[]>(`select roles::text[] as roles from pg_policies where policyname = 'enginecampro_all_rows' and tablename = 'cams'`);
+      return rows.some((row) => row.roles.includes(role));
+    };
+    const role = roles[0]!;
+    await database.db.fork().execute(`create role ${role}`);
+    try {
+      expect(await cli('migrate', '--grant-to', role, '--enforce-ownership')).toMatchObject({ exitCode: 0, stderr: '' });
+      expect([await granted(role), await seesEveryRow(role)]).toEqual([true, false]);
+      expect(await cli('migrate', '--grant-to', role, '--no-enforce-ownership')).toMatchObject({ exitCode: 0, stderr: '' });
+      expect([await granted(role), await seesEveryRow(role)]).toEqual([true, true]);
+    } finally {
+      await cli('migrate', '--revoke-from', role);
+      await database.db.fork().execute(`drop role ${role}`);
+    }
+  });
+
   it('refuses a role that does not exist with exit 2, and grants nothing', async () => {
     const result = await cli('migrate', '--grant-to', 'no_such_role_here');
     expect(result.exitCode).toBe(2);
@@ -123,5 +141,7 @@ describe('migrate sets who may use the tables', () => {
   it('refuses the options on a command that does not take them', async () => {
     expect((await cli('status', '--grant-to', roles[0]!)).stderr).toMatch(/'status' does not take --grant-to/);
     expect((await cli('migrate', '--end-users', 'sub', '--no-end-users')).stderr).toMatch(/contradict each other/);
+    expect((await cli('migrate', '--grant-to', roles[0]!, '--enforce-ownership', '--no-enforce-ownership')).stderr).toMatch(/contradict each other/);
+    expect((await cli('status', '--enforce-ownership')).stderr).toMatch(/'status' does not take --enforce-ownership/);
   });
 });

@@ -10,21 +10,28 @@ import { useTestDatabase } from '../support/test-database.ts';
 /**
  * The usual production split: one role owns the schema and runs the migrations, the application connects as another,
  * granted what the service calls need by `migrate({ grantTo })`, which neither owns the tables nor bypasses row-level
- * security. The whole service suite also runs as such a role (`TEST_ROLE=granted` in `.ci/run`); here, what only that
- * split shows.
+ * security: held to the acting user by the database (`enforceOwnership: true`), or seeing every row as the owner does
+ * and held to it by the package's statements alone (the default). The whole service suite also runs as an enforced
+ * role (`TEST_ROLE=granted` in `.ci/run`); here, what only that split shows.
  */
 const database = useTestDatabase({ migrated: false });
 const suffix = `${process.pid}_${Math.floor(Math.random() * 1e6)}`;
 const ownerRole = `ecp_owner_${suffix}`;
 const appRole = `ecp_app_${suffix}`;
+const trustedRole = `ecp_trusted_${suffix}`;
 let ownerUrl: string;
 let appUrl: string;
+let trustedUrl: string;
 let owner: Database;
 let app: Database;
+let trusted: Database;
 
 /** Runs `statements` in one transaction as the application's role, acting for `actingUser` when given. */
-async function asApp(statements: string[], actingUser?: string): Promise<{ rows: Record<string, unknown>[] } | { code: string }> {
-  const client = new pg.Client(appUrl);
+const asApp = (statements: string[], actingUser?: string) => asRole(appUrl, statements, actingUser);
+
+/** Runs `statements` in one transaction as the role of `url`, acting for `actingUser` when given. */
+async function asRole(url: string, statements: string[], actingUser?: string): Promise<{ rows: Record<string, unknown>[] } | { code: string }> {
+  const client = new pg.Client(url);
   await client.connect();
   try {
     await client.query('begin');
@@ -44,27 +51,41 @@ beforeAll(async () => {
   const admin = inject('postgresAdminUrl');
   ownerUrl = await createLoginRole(admin, database.url, ownerRole);
   appUrl = await createLoginRole(admin, database.url, appRole);
+  trustedUrl = await createLoginRole(admin, database.url, trustedRole);
   // The owner may create the package's schema and objects in this database, nothing more.
   const client = new pg.Client(database.url);
   await client.connect();
   await client.query(`grant create on database "${new URL(database.url).pathname.slice(1)}" to ${ownerRole}`);
   await client.end();
   owner = connect({ url: ownerUrl, schema: 'enginecampro' });
-  await owner.migrate({ grantTo: appRole });
+  await owner.migrate({ grantTo: appRole, enforceOwnership: true });
+  await owner.migrate({ grantTo: trustedRole });
   app = connect({ url: appUrl, schema: 'enginecampro' });
+  trusted = connect({ url: trustedUrl, schema: 'enginecampro' });
 });
 afterAll(async () => {
   await app?.close();
+  await trusted?.close();
   await owner?.close();
   const admin = new pg.Client(database.url);
   await admin.connect();
   await admin.query(`drop schema if exists enginecampro cascade`);
   await admin.query(`revoke all on database "${new URL(database.url).pathname.slice(1)}" from ${ownerRole}`);
   await admin.end();
-  for (const role of [appRole, ownerRole]) await dropRole(inject('postgresAdminUrl'), role);
+  for (const role of [appRole, trustedRole, ownerRole]) await dropRole(inject('postgresAdminUrl'), role);
 });
 
-describe('a role granted the tables by migrate({ grantTo })', () => {
+/** The statements that would change the schema, each refused to a granted role (42501). */
+const SCHEMA_CHANGES = [
+  'alter table enginecampro.cams add column notes text',
+  'drop table enginecampro.cams',
+  'truncate enginecampro.cams',
+  'create table enginecampro.mine (id int)',
+  'drop policy enginecampro_acting_user on enginecampro.cams',
+  'alter table enginecampro.cams disable row level security',
+];
+
+describe('a role granted the tables by migrate({ grantTo, enforceOwnership: true })', () => {
   it('makes every service call, in transactions, bulk writes included', async () => {
     const alice = await app.users.upsert({ id: 'user_alice', email: 'alice@example.com' });
     await app.users.update(alice.id, { subscriptionStatus: 'pro' });
@@ -102,16 +123,7 @@ describe('a role granted the tables by migrate({ grantTo })', () => {
   });
 
   it('cannot change the schema: no ALTER, DROP, TRUNCATE or new table', async () => {
-    for (const sql of [
-      'alter table enginecampro.cams add column notes text',
-      'drop table enginecampro.cams',
-      'truncate enginecampro.cams',
-      'create table enginecampro.mine (id int)',
-      'drop policy enginecampro_acting_user on enginecampro.cams',
-      'alter table enginecampro.cams disable row level security',
-    ]) {
-      expect(await asApp([sql]), sql).toEqual({ code: '42501' });
-    }
+    for (const sql of SCHEMA_CHANGES) expect(await asApp([sql]), sql).toEqual({ code: '42501' });
   });
 
   it('sees no row with nobody acting, and only the acting user’s rows in a statement without an ownership clause', async () => {
@@ -131,16 +143,64 @@ describe('a role granted the tables by migrate({ grantTo })', () => {
     expect(await asApp([`insert into enginecampro.projects (user_id, name) values ('user_carol', 'planted')`], 'user_bob')).toEqual({ code: '42501' });
   });
 
-  it('keeps its grants through a later migrate() that does not name it', async () => {
+  it('keeps its grants, enforced, through a later migrate() that does not name it or names it without the option', async () => {
     await owner.migrate();
+    await owner.migrate({ grantTo: appRole });
     expect(await app.users.get('user_bob')).toMatchObject({ id: 'user_bob' });
+    expect(await asApp(['select count(*)::int as count from enginecampro.cams'])).toEqual({ rows: [{ count: 0 }] });
   });
 
   it('loses them with migrate({ revokeFrom }), and then every call is a ConfigurationError', async () => {
     await owner.migrate({ revokeFrom: appRole });
     await expect(app.users.get('user_bob')).rejects.toBeInstanceOf(ConfigurationError);
-    await owner.migrate({ grantTo: appRole });
+    await owner.migrate({ grantTo: appRole, enforceOwnership: true });
     expect(await app.users.get('user_bob')).toMatchObject({ id: 'user_bob' });
+  });
+});
+
+describe('a role granted the tables by migrate({ grantTo }) alone: ownership enforced by the package’s statements', () => {
+  it('makes the service calls, and sends the acting user only with the first statement on each table, as the owner does', async () => {
+    const user = await trusted.users.upsert({ id: 'user_trusted', email: 'trusted@example.com' });
+    const project = await trusted.projects.create(user.id, { name: 'Trusted' });
+    const cams = await trusted.cams.createMany(user.id, project.id, Array.from({ length: 30 }, (_, i) => camInput({ name: `Bulk ${i}` })));
+    await trusted.cams.update(user.id, cams[0]!.id, { duration: 250 }, { expectedVersion: 1 });
+    expect(await trusted.users.getWithProjects(user.email)).toMatchObject({ id: user.id, projects: [{ id: project.id, cams: expect.any(Array) }] });
+    expect(await actingUserSent(async () => {
+      await trusted.users.get(user.id);
+      await trusted.projects.get(user.id, project.id, { withCams: true });
+      await trusted.cams.get(user.id, cams[1]!.id);
+      await trusted.users.getByEmail(user.email);
+    })).toEqual([false, false, false, false]);
+    await expect(trusted.cams.get('user_bob', cams[1]!.id)).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('sees every user’s rows in SQL of its own, as the owner does, and cannot change the schema', async () => {
+    const { rows } = (await asRole(trustedUrl, ['select distinct user_id from enginecampro.cams order by 1'])) as { rows: unknown[] };
+    expect(rows).toEqual(expect.arrayContaining([{ user_id: 'user_bob' }, { user_id: 'user_carol' }, { user_id: 'user_trusted' }]));
+    for (const sql of SCHEMA_CHANGES) expect(await asRole(trustedUrl, [sql]), sql).toEqual({ code: '42501' });
+  });
+
+  it('is held to the acting user from migrate({ grantTo, enforceOwnership: true }) on, and set free again by enforceOwnership: false', async () => {
+    const count = 'select count(*)::int as count from enginecampro.cams';
+    await owner.migrate({ grantTo: trustedRole, enforceOwnership: true });
+    expect(await asRole(trustedUrl, [count])).toEqual({ rows: [{ count: 0 }] });
+    expect(await asRole(trustedUrl, ['select distinct user_id from enginecampro.cams'], 'user_bob')).toEqual({ rows: [{ user_id: 'user_bob' }] });
+    await owner.migrate({ grantTo: trustedRole, enforceOwnership: false });
+    const { rows } = (await asRole(trustedUrl, [count])) as { rows: { count: number }[] };
+    expect(rows[0]!.count).toBeGreaterThan(2);
+    // The enforced role kept its way meanwhile.
+    expect(await asApp([count])).toEqual({ rows: [{ count: 0 }] });
+  });
+
+  it('loses every row with migrate({ revokeFrom }), the all-rows policy included', async () => {
+    await owner.migrate({ revokeFrom: trustedRole });
+    const policies = await owner.fork().execute<{ roles: string[] }[]>(
+      `select roles::text[] as roles from pg_policies where schemaname = 'enginecampro' and policyname = 'enginecampro_all_rows'`,
+    );
+    expect(policies.flatMap((policy) => policy.roles)).not.toContain(trustedRole);
+    expect(await asRole(trustedUrl, ['select count(*) from enginecampro.cams'])).toEqual({ code: '42501' });
+    await owner.migrate({ grantTo: trustedRole });
+    expect(await trusted.users.get('user_trusted')).toMatchObject({ id: 'user_trusted' });
   });
 });
 
@@ -178,6 +238,10 @@ describe('the acting user sent where row-level security applies, and only there'
 });
 
 describe('migrate({ grantTo }) refuses, before it changes anything', () => {
+  it('enforceOwnership without the roles it applies to', async () => {
+    await expect(owner.migrate({ enforceOwnership: true })).rejects.toThrow(/enforceOwnership applies to the roles of grantTo/);
+  });
+
   it.each([
     ['a role that does not exist', 'no_such_role_here', /No such role: "no_such_role_here"/],
     ["Supabase's API roles", 'authenticated', /Cannot grant the package's tables to "authenticated"/],

@@ -15,7 +15,8 @@ declare module 'vitest' {
     pooledAdminUrl: string;
     /**
      * With `TEST_ROLE=granted`, the login role `useTestDatabase()`'s `db` connects as: neither the tables' owner nor
-     * BYPASSRLS, granted the package's tables by `migrate({ grantTo })`. Empty otherwise (the server's superuser).
+     * BYPASSRLS, granted the package's tables by `migrate({ grantTo, enforceOwnership: true })`. Empty otherwise (the
+     * server's superuser).
      */
     grantedRole: string;
   }
@@ -50,7 +51,8 @@ export default async function setup(project: TestProject) {
     console.log(`each test file's db connects as ${grantedRole}, granted the package's tables (not their owner, no BYPASSRLS)`);
   }
   const db = connect({ url: databaseUrl(server.adminUrl, template) });
-  await db.migrate(grantedRole ? { grantTo: grantedRole } : {});
+  // Enforced: every statement of the suite is then checked by the policies as well as by the package's SQL.
+  await db.migrate(grantedRole ? { grantTo: grantedRole, enforceOwnership: true } : {});
   await db.close();
 
   // After the template's migration, which stays direct: a pooled connection left idle on the template would make

@@ -1,5 +1,7 @@
 import type { ConnectionReport, Database } from '../../index.ts';
 import { distributedTables, withoutDistributedPolicyForms } from '../../citus/drift.ts';
+import { ALL_ROWS_POLICY } from '../../common/acting-user.ts';
+import { END_USER_POLICY } from '../../migrator/privileges.ts';
 import type { Command } from '../command.ts';
 import { ExitCode } from '../exit-codes.ts';
 import { plural, type Output } from '../output.ts';
@@ -39,7 +41,18 @@ async function schemaDifferences(db: Database, schema: string): Promise<string[]
     .split('\n')
     .map((statement) => statement.trim())
     .filter(Boolean);
-  return withoutDistributedPolicyForms(statements, schema, await distributedTables(db.fork(), schema));
+  return withoutDistributedPolicyForms(withoutAccessPolicies(statements), schema, await distributedTables(db.fork(), schema));
+}
+
+/** The policies `migrate()` keeps by its options (`grantTo` without `enforceOwnership`, `endUsers`), which the entities do not declare. */
+const ACCESS_POLICIES = new Set([ALL_ROWS_POLICY, END_USER_POLICY]);
+
+/** `statements` without dropping the access policies: they are what the installation was told, not drift. */
+function withoutAccessPolicies(statements: string[]): string[] {
+  return statements.filter((statement) => {
+    const dropped = /^drop policy "([^"]+)" on /.exec(statement)?.[1];
+    return dropped === undefined || !ACCESS_POLICIES.has(dropped);
+  });
 }
 
 function printReport(out: Output, displayUrl: string, report: ConnectionReport, schemaDiff: string[]): void {
