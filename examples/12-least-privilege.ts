@@ -1,6 +1,6 @@
 /**
  * 12. Least privilege: one role owns the schema and runs the migrations, the application connects as another that
- * may only read and write rows, and the database itself keeps each user to their own rows.
+ * may only read and write rows, and, with `enforceOwnership`, the database itself keeps each user to their own rows.
  *
  *   npm run example -- least-privilege
  *
@@ -29,12 +29,14 @@ const as = (role: string, password: string) => {
 };
 
 // Deploy step, as the owner: the migrations, and what the application role may do. Run it with every deploy
-// (`npx enginecampro-db migrate --grant-to cam_app`); a role granted once keeps its grants anyway.
+// (`npx enginecampro-db migrate --grant-to cam_app --enforce-ownership`); a role granted once keeps its grants, and its
+// enforcement, anyway. Without enforceOwnership the role sees every row, as the owner does, and only the package's own
+// statements keep users apart: cheaper per call (docs/security.md, "What it costs"), but SQL of your own is unguarded.
 const owner = connect({ url: as('cam_owner', 'owner-secret'), schema: 'cam_data' });
 const app = connect({ url: as('cam_app', 'app-secret'), schema: 'cam_data' });
 try {
-  const applied = await owner.migrate({ grantTo: 'cam_app' });
-  console.log(`the owner applied ${applied.length} migrations and granted cam_app the rows of the tables`);
+  const applied = await owner.migrate({ grantTo: 'cam_app', enforceOwnership: true });
+  console.log(`the owner applied ${applied.length} migrations and granted cam_app the rows of the tables, ownership enforced`);
 
   // The application, as cam_app: every service call works, bulk writes included.
   const alice = await app.users.upsert({ id: 'user_alice', email: 'alice@example.com' });
@@ -48,7 +50,7 @@ try {
   const refused = await app.fork().execute('alter table cam_data.cams add column notes text').catch((error: unknown) => error);
   console.log(`cam_app altering a table: ${(refused as { code?: string }).code === '42501' ? 'refused, must be the owner' : 'allowed?!'}`);
 
-  // Row-level security: every statement of the package says which user it acts for, and the policies let it see and
+  // Enforced ownership: every statement of the package says which user it acts for, and the policies let it see and
   // change that user's rows only. SQL of your own run as cam_app sees nothing until it says who it acts for...
   const client = new pg.Client(as('cam_app', 'app-secret'));
   await client.connect();
