@@ -147,7 +147,7 @@ function summarize(measured: Map<LibraryName, Measurement>, scenario: Scenario, 
     ratioToRawPg: floor ? opsPerSecond(m) / opsPerSecond(floor) : Number.NaN,
     timeToCopy: copy ? opsPerSecond(copy) / opsPerSecond(m) : Number.NaN,
     roundRatiosToRawPg: floor ? m.slices.map((slice, round) => opsPerSecond(slice) / opsPerSecond(floor.slices[round]!)) : [],
-    microsOverRawPgByRound: floor ? m.slices.map((slice, round) => 1000 * (1 / opsPerSecond(slice) - 1 / opsPerSecond(floor.slices[round]!))) : [],
+    microsOverRawPgByRound: floor ? m.slices.map((slice, round) => 1_000_000 * (1 / opsPerSecond(slice) - 1 / opsPerSecond(floor.slices[round]!))) : [],
     statementsPerOperation: verification.statements[scenario.id]?.[library] ?? Number.NaN,
   }));
 }

@@ -59,18 +59,24 @@ export class CamRepository extends Repository<Cam> {
   async updateOwned(userId: string, camId: number, changes: CamChanges, expectedVersion: number | undefined): Promise<StoredCam | undefined> {
     const { name = null, camType = null, lift = null, duration = null, profilePoints } = changes;
     const setsProfile = profilePoints !== undefined;
-    const [row] = await this.run(statements.updateOwned.of(setsProfile), {
+    const shape = {
+      name: name !== null,
+      camType: camType !== null,
+      lift: lift !== null,
+      duration: duration !== null,
+      profilePoints: setsProfile,
+      expectedVersion: expectedVersion !== undefined,
+    };
+    const [row] = await this.run(statements.updateOwned.of(shape), {
       userId,
       camId,
       name,
       camType,
       lift,
       duration,
-      setProfile: setsProfile,
       profilePoints: profileJson(profilePoints),
       expectedVersion: expectedVersion ?? null,
       newProfileLift: profilePoints && lift === null ? maxLiftOf(profilePoints) : null,
-      newLift: lift !== null && !setsProfile ? lift : null,
     });
     return row && (setsProfile ? { ...row, profilePoints: profilePoints ?? null } : (row as StoredCam));
   }

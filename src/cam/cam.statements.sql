@@ -411,41 +411,48 @@ where
   "public"."projects"."id" = $15
   and "public"."projects"."user_id" = $16;
 
--- CamRepository.updateOwned (false)
+-- CamRepository.updateOwned (name: false, camType: false, lift: false, duration: true, profilePoints: false, expectedVersion: true)
 update "public"."cams"
 set
-  "name" = coalesce($1, "public"."cams"."name"),
-  "cam_type" = coalesce($2, "public"."cams"."cam_type"),
-  "lift" = coalesce($3, "public"."cams"."lift"),
-  "duration" = coalesce($4, "public"."cams"."duration"),
-  "profile_points" = case
-    when $5 then $6::jsonb
-    else "public"."cams"."profile_points"
-  end,
-  "version" = "public"."cams"."version" + $7,
+  "duration" = $1,
+  "version" = "public"."cams"."version" + $2,
   "updated_at" = now()
 where
-  "public"."cams"."id" = $8
-  and "public"."cams"."user_id" = $9
+  "public"."cams"."id" = $3
+  and "public"."cams"."user_id" = $4
+  and "public"."cams"."version" = $5
+returning
+  "id" as "id",
+  "project_id" as "projectId",
+  "name" as "name",
+  "cam_type" as "camType",
+  "lift"::float8 as "lift",
+  "duration" as "duration",
+  "version" as "version",
+  "profile_points" is not null as "hasProfile",
+  "public"."enginecampro_iso_timestamp" ("created_at") as "createdAt",
+  "public"."enginecampro_iso_timestamp" ("updated_at") as "updatedAt",
+  "profile_points" as "profilePoints";
+
+-- CamRepository.updateOwned (name: false, camType: false, lift: true, duration: false, profilePoints: false, expectedVersion: false)
+update "public"."cams"
+set
+  "lift" = $1,
+  "version" = "public"."cams"."version" + $2,
+  "updated_at" = now()
+where
+  "public"."cams"."id" = $3
+  and "public"."cams"."user_id" = $4
   and (
-    $10::int is null
-    or "public"."cams"."version" = $11
-  )
-  and (
-    $12::float8 is null
-    or abs("public"."cams"."lift"::float8 - $13) <= $14
-  )
-  and (
-    $15::float8 is null
-    or "public"."cams"."profile_points" is null
+    "public"."cams"."profile_points" is null
     or abs(
       (
         select
           max((point ->> 'radius')::float8) - min((point ->> 'radius')::float8)
         from
           jsonb_array_elements("public"."cams"."profile_points") point
-      ) - $16
-    ) <= $17
+      ) - $5
+    ) <= $6
   )
 returning
   "id" as "id",
@@ -460,42 +467,45 @@ returning
   "public"."enginecampro_iso_timestamp" ("updated_at") as "updatedAt",
   "profile_points" as "profilePoints";
 
--- CamRepository.updateOwned (true)
+-- CamRepository.updateOwned (name: false, camType: false, lift: false, duration: false, profilePoints: true, expectedVersion: false)
 update "public"."cams"
 set
-  "name" = coalesce($1, "public"."cams"."name"),
-  "cam_type" = coalesce($2, "public"."cams"."cam_type"),
-  "lift" = coalesce($3, "public"."cams"."lift"),
-  "duration" = coalesce($4, "public"."cams"."duration"),
-  "profile_points" = case
-    when $5 then $6::jsonb
-    else "public"."cams"."profile_points"
-  end,
-  "version" = "public"."cams"."version" + $7,
+  "profile_points" = $1::jsonb,
+  "version" = "public"."cams"."version" + $2,
   "updated_at" = now()
 where
-  "public"."cams"."id" = $8
-  and "public"."cams"."user_id" = $9
+  "public"."cams"."id" = $3
+  and "public"."cams"."user_id" = $4
   and (
-    $10::int is null
-    or "public"."cams"."version" = $11
+    $5::float8 is null
+    or abs("public"."cams"."lift"::float8 - $6) <= $7
   )
-  and (
-    $12::float8 is null
-    or abs("public"."cams"."lift"::float8 - $13) <= $14
-  )
-  and (
-    $15::float8 is null
-    or "public"."cams"."profile_points" is null
-    or abs(
-      (
-        select
-          max((point ->> 'radius')::float8) - min((point ->> 'radius')::float8)
-        from
-          jsonb_array_elements("public"."cams"."profile_points") point
-      ) - $16
-    ) <= $17
-  )
+returning
+  "id" as "id",
+  "project_id" as "projectId",
+  "name" as "name",
+  "cam_type" as "camType",
+  "lift"::float8 as "lift",
+  "duration" as "duration",
+  "version" as "version",
+  "profile_points" is not null as "hasProfile",
+  "public"."enginecampro_iso_timestamp" ("created_at") as "createdAt",
+  "public"."enginecampro_iso_timestamp" ("updated_at") as "updatedAt";
+
+-- CamRepository.updateOwned (name: true, camType: true, lift: true, duration: true, profilePoints: true, expectedVersion: true)
+update "public"."cams"
+set
+  "name" = $1,
+  "cam_type" = $2,
+  "lift" = $3,
+  "duration" = $4,
+  "profile_points" = $5::jsonb,
+  "version" = "public"."cams"."version" + $6,
+  "updated_at" = now()
+where
+  "public"."cams"."id" = $7
+  and "public"."cams"."user_id" = $8
+  and "public"."cams"."version" = $9
 returning
   "id" as "id",
   "project_id" as "projectId",
