@@ -199,7 +199,7 @@ type UpdateParams = OwnedCam & {
 };
 
 /** What a call of `cams.update` changes and checks: the variant of `updateOwned` compiled for it. */
-export type UpdateShape = {
+type UpdateShape = {
   name: boolean;
   camType: boolean;
   lift: boolean;
@@ -212,8 +212,9 @@ export type UpdateShape = {
  * Applies the changes in one statement, only if the cam is the user's, is at the expected version (when given), and
  * its lift and profile still agree where the changes touch only one of them: a new profile without a new lift must
  * match the stored lift, a new lift without a new profile the stored profile (if any). One variant per shape of call,
- * setting and checking only what the call changes: a statement that kept every other field with `coalesce` cost the
- * server more to plan than the update itself. A new profile is not read back (the caller has it).
+ * setting and checking only what the call changes: one statement that kept every other field with `coalesce` and
+ * carried the lift check's subquery made the server plan all of it on every call. A new profile is not read back (the
+ * caller has it).
  */
 const updateOwned = new StatementVariants<UpdateShape, UpdateParams, CamSummaryDto & Partial<StoredCam>>(
   ({ db, schema, param }, shape) =>

@@ -66,7 +66,7 @@ export async function checkAccessChanges(em: EntityManager, changes: AccessChang
 export async function applyAccess(em: EntityManager, schema: string, changes: AccessChanges): Promise<void> {
   const objects = await packageObjects(em, schema);
   const grantedBefore = new Set(await grantedRoles(em, objects));
-  const allRowsBefore = await allRowsRoles(em, objects);
+  const allRowsBefore = await policyRoles(em, objects, ALL_ROWS_POLICY);
   for (const role of changes.revokeFrom) await revokeAll(em, objects, role);
   if (changes.endUsers === false) await removeEndUserAccess(em, objects);
   if (changes.endUsers) await grantEndUserAccess(em, objects, changes.endUsers);
@@ -90,11 +90,11 @@ function allRowsRolesAfter(changes: AccessChanges, grantedBefore: ReadonlySet<st
   return after;
 }
 
-/** The roles of the all-rows policy, by table (a table of a later migration has none yet). */
-async function allRowsRoles(em: EntityManager, objects: PackageObjects): Promise<Map<string, string[]>> {
+/** The roles of one of the package's access policies, by table (a table of a later migration may have none yet). */
+async function policyRoles(em: EntityManager, objects: PackageObjects, policy: string): Promise<Map<string, string[]>> {
   const rows = await em.execute<{ table: string; roles: string[] }[]>(
     `select tablename as "table", roles::text[] as roles from pg_policies where schemaname = ? and policyname = ?`,
-    [objects.schemaName, ALL_ROWS_POLICY],
+    [objects.schemaName, policy],
   );
   return new Map(rows.map((row) => [row.table, row.roles]));
 }
@@ -209,11 +209,8 @@ async function removeEndUserAccess(em: EntityManager, objects: PackageObjects): 
 async function lockOutApiRoles(em: EntityManager, objects: PackageObjects): Promise<void> {
   const present = (await em.execute<{ rolname: string }[]>('select rolname from pg_roles where rolname in (?)', [[...API_ROLES]])).map((row) => row.rolname);
   for (const role of present) await revokeAll(em, objects, role);
-  const readers = await em.execute<{ role: string }[]>(
-    `select distinct unnest(roles)::text as role from pg_policies where schemaname = ? and policyname = ?`,
-    [objects.schemaName, END_USER_POLICY],
-  );
-  for (const { role } of readers) {
+  const readers = new Set([...(await policyRoles(em, objects, END_USER_POLICY)).values()].flat());
+  for (const role of readers) {
     if (objects.schemaName !== 'public') await em.execute(`grant usage on schema ${objects.schema} to ${identifier(role)}`);
     await onEach(em, 'grant select on table', objects.tables.map((table) => table.sql), `to ${identifier(role)}`);
   }
