@@ -6,6 +6,7 @@
 import { format } from 'sql-formatter';
 import { CAM_STATEMENTS } from '../src/cam/cam.statements.ts';
 import { PROJECT_STATEMENTS } from '../src/project/project.statements.ts';
+import { USER_EMAIL_STATEMENTS } from '../src/user/user-email.statements.ts';
 import { USER_STATEMENTS } from '../src/user/user.statements.ts';
 
 /** The schema the SQL is shown for: the default one, where existing installations keep their tables. */
@@ -16,6 +17,7 @@ type AnyStatement = { sql(schema: string): string } | { exampleStatements(): { v
 
 const REPOSITORIES: { file: string; repository: string; statements: Record<string, AnyStatement> }[] = [
   { file: 'src/user/user.statements.sql', repository: 'UserRepository', statements: USER_STATEMENTS },
+  { file: 'src/user/user-email.statements.sql', repository: 'UserRepository', statements: USER_EMAIL_STATEMENTS },
   { file: 'src/project/project.statements.sql', repository: 'ProjectRepository', statements: PROJECT_STATEMENTS },
   { file: 'src/cam/cam.statements.sql', repository: 'CamRepository', statements: CAM_STATEMENTS },
 ];

@@ -1,4 +1,6 @@
 import { MikroORM, type EntityManager } from '@mikro-orm/postgresql';
+import { distribute, type DistributeOptions, type DistributeResult } from './citus/distribute.ts';
+import { forgetLayout } from './citus/layout.ts';
 import { checkConnection, type ConnectionReport } from './connection/check-connection.ts';
 import { asConnectionError, mappingErrors } from './common/map-error.ts';
 import { mayHaveWorkToFlush } from './common/unit-of-work.ts';
@@ -160,6 +162,18 @@ export class Database implements BoundServices {
 
   migrationStatus(options?: SchemaOption): Promise<MigrationStatus> {
     return this.#calls.run(() => migrationStatus(this.orm, options));
+  }
+
+  /**
+   * Distributes the package's tables by user on a Citus coordinator (`users` by id, `projects` and `cams` by owner,
+   * co-located, with the e-mail lookup); nothing where they already are. docs/scaling.md, "Rows distributed by user".
+   */
+  distribute(options?: DistributeOptions): Promise<DistributeResult> {
+    return this.#calls.run(async () => {
+      const result = await distribute(this.orm, options);
+      forgetLayout(this.orm.em);
+      return result;
+    });
   }
 
   /** Reverts the last migration, or down to `options.to`; returns the names reverted. */

@@ -13,6 +13,8 @@ export type { ReplicaStatus } from './replication/replica.ts';
 
 // Migrations
 export { migrate, migrationStatus, rollback } from './migrator/migrator.ts';
+export { distribute } from './citus/distribute.ts';
+export type { DistributeOptions, DistributeResult } from './citus/distribute.ts';
 export type { MigrateOptions, MigrationStatus, MigrationTarget, RollbackOptions, SchemaOption } from './migrator/migrator.ts';
 export type { ExecutedMigration } from './migrator/migration-history.ts';
 export { MIGRATIONS_TABLE } from './migrator/migration-history.ts';

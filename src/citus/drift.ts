@@ -42,9 +42,50 @@ export function withoutDistributedPolicyForms(statements: string[], schema: stri
       .map(([table, policy]) => `policy "${policy.name}" on "${schema}"."${table}"`),
   );
   if (replaced.size === 0) return statements;
-  const policyOf = (statement: string) => /^(?:drop|create) (policy "[^"]+" on "[^"]+"\."[^"]+")/.exec(statement)?.[1];
+  // A diff names the table with its schema, or without it in `public`.
+  const policyOf = (statement: string) => {
+    const found = /^(?:drop|create) policy ("[^"]+") on (?:"[^"]+"\.)?("[^"]+")/.exec(statement);
+    return found && `policy ${found[1]} on "${schema}".${found[2]}`;
+  };
   return statements.filter((statement) => {
     const policy = policyOf(statement);
-    return policy === undefined || !replaced.has(policy);
+    return !policy || !replaced.has(policy);
   });
+}
+
+/**
+ * The keys of the layout distributed by user (`distribute()`), as `pg_get_constraintdef()` prints them: what the
+ * entities' declaration cannot match (it declares the single-server keys), checked here instead.
+ */
+const DISTRIBUTED_KEYS: Record<string, { table: string; definition: string }> = {
+  projects_pkey: { table: 'projects', definition: 'PRIMARY KEY (user_id, id)' },
+  cams_pkey: { table: 'cams', definition: 'PRIMARY KEY (user_id, id)' },
+  cams_project_id_foreign: { table: 'cams', definition: 'FOREIGN KEY (user_id, project_id) REFERENCES projects(user_id, id) ON DELETE CASCADE' },
+  user_emails_pkey: { table: 'user_emails', definition: 'PRIMARY KEY (email)' },
+};
+
+/** The statements of a schema diff that would undo `distribute()`: its keys, the address index it replaced, its policies. */
+const UNDOES_DISTRIBUTION = [
+  /^create unique index "users_email_lower_unique" on /,
+  /^alter table (?:"[^"]+"\.)?"(?:projects|cams)" drop constraint "(?:projects_pkey|cams_pkey|cams_project_id_foreign)"/,
+  /^alter table (?:"[^"]+"\.)?"(?:projects|cams)" add primary key \("id"\)/,
+  /^alter table (?:"[^"]+"\.)?"cams" add constraint "cams_project_id_foreign" foreign key \("project_id"\)/,
+];
+
+/**
+ * `statements` (of a schema diff) where the tables are distributed by user, without what would undo `distribute()`;
+ * instead, each key of that layout that is missing or differs is reported as a line of drift of its own.
+ */
+export async function withoutDistributedLayout(em: EntityManager, statements: string[], schema: string): Promise<string[]> {
+  const rows = await em.execute<{ name: string; definition: string }[]>(
+    `select con.conname as name, pg_catalog.pg_get_constraintdef(con.oid) as definition from pg_catalog.pg_constraint con
+     join pg_catalog.pg_class c on c.oid = con.conrelid join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+     where n.nspname = ? and con.conname in (?)`,
+    [schema, Object.keys(DISTRIBUTED_KEYS)],
+  );
+  const found = new Map(rows.map((row) => [row.name, row.definition.replace(/\b[a-z_]+\.(?=projects\()/, '')]));
+  const keys = Object.entries(DISTRIBUTED_KEYS)
+    .filter(([name, { definition }]) => found.get(name) !== definition)
+    .map(([name, { table, definition }]) => `alter table "${schema}"."${table}" add constraint "${name}" ${definition.toLowerCase()}; -- as distribute() made it`);
+  return [...statements.filter((statement) => !UNDOES_DISTRIBUTION.some((pattern) => pattern.test(statement))), ...keys];
 }

@@ -32,6 +32,20 @@ export const ACTING_USER_POLICIES = {
 } as const;
 
 /**
+ * The same policies where the tables are distributed tables of Citus, which allows no subquery in a policy: the
+ * settings are read directly (they are STABLE), and a user's projects and cams are not readable by the acting e-mail
+ * address. The migrations create these in a schema of schema-based sharding, `distribute()` where it distributes by user.
+ */
+const ACTING_USER_DIRECT = `nullif(current_setting('${ACTING_USER_SETTING}', true), '')`;
+const ACTING_EMAIL_DIRECT = `nullif(current_setting('${ACTING_EMAIL_SETTING}', true), '')`;
+
+export const ACTING_USER_POLICIES_ON_CITUS = {
+  users: { name: 'enginecampro_acting_user', using: `id = ${ACTING_USER_DIRECT} or lower(email) = ${ACTING_EMAIL_DIRECT}`, check: `id = ${ACTING_USER_DIRECT}` },
+  projects: { name: 'enginecampro_acting_user', using: `user_id = ${ACTING_USER_DIRECT}`, check: `user_id = ${ACTING_USER_DIRECT}` },
+  cams: { name: 'enginecampro_acting_user', using: `user_id = ${ACTING_USER_DIRECT}`, check: `user_id = ${ACTING_USER_DIRECT}` },
+} as const;
+
+/**
  * The policy that lets a granted role see every row: a role for which the package's statements alone enforce
  * ownership, as they do for the tables' owner (`migrate({ grantTo })` without `enforceOwnership`). Permissive policies
  * add up, so the acting-user policies no longer restrict it; its statements carry no acting user.

@@ -91,9 +91,12 @@ function connectionFault(code: string | undefined, message: string): Fault | und
   return undefined;
 }
 
+/** The message of a `ConflictError` for an address another user holds. */
+export const EMAIL_TAKEN = 'This e-mail address is already taken by another user';
+
 /** What the unique constraints of our schema mean to a caller. */
 const UNIQUE_CONSTRAINTS: Record<string, string> = {
-  users_email_lower_unique: 'This e-mail address is already taken by another user',
+  users_email_lower_unique: EMAIL_TAKEN,
   users_pkey: 'A user with this id already exists',
 };
 

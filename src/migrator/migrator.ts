@@ -4,6 +4,7 @@ import type { AbstractSqlDriver, EntityManager } from '@mikro-orm/postgresql';
 import { z } from 'zod';
 import { bundledMigrations, type BundledMigration } from '../../migrations/index.ts';
 import { hasDistributedTables } from '../citus/drift.ts';
+import { isDistributedByUser } from '../citus/layout.ts';
 import { ConfigurationError } from '../common/errors.ts';
 import { mappingErrors } from '../common/map-error.ts';
 import { parseOptions } from '../common/options.ts';
@@ -82,7 +83,7 @@ export interface MigrationStatus {
  */
 const MIGRATION_LOCK_KEY = 1701015661;
 
-async function underMigrationLock<T>(
+export async function underMigrationLock<T>(
   target: MigrationTarget,
   options: SchemaOption,
   work: (em: EntityManager, schema: string) => Promise<T>,
@@ -154,6 +155,12 @@ export async function migrate(target: MigrationTarget, given: MigrateOptions = {
 export async function rollback(target: MigrationTarget, given: RollbackOptions = {}): Promise<string[]> {
   const options = parseOptions(rollbackOptionsSchema, given, 'rollback()');
   return underMigrationLock(target, options, async (em, schema) => {
+    if (await isDistributedByUser(em, schema)) {
+      throw new ConfigurationError(
+        `The package's tables in schema "${schema}" are distributed by user on Citus (distribute()): the migrations cannot be ` +
+          'rolled back there, as they would drop the keys and columns the tables are distributed by',
+      );
+    }
     await enterSchema(em, schema);
     const executed = (await readMigrationHistory(em, schema)).map((migration) => migration.name).reverse();
     let toRevert: string[];

@@ -7,7 +7,12 @@ export abstract class Repository<Entity extends object> extends EntityRepository
   #table: StatementTable | undefined;
 
   protected run<Params extends object, Row>(statement: Statement<Params, Row>, params: Params): Promise<Row[]> {
-    return statement.run(this.em, (this.#table ??= this.#tableOf()), params);
+    return statement.run(this.em, this.table, params);
+  }
+
+  /** The repository's table: its schema, which the statements are compiled for, and its name. */
+  protected get table(): StatementTable {
+    return (this.#table ??= this.#tableOf());
   }
 
   /** Streams rows into a (staging) table with COPY: only where `canCopy()`. */
@@ -20,7 +25,6 @@ export abstract class Repository<Entity extends object> extends EntityRepository
     return streamsCopy(this.em);
   }
 
-  /** The repository's table: its schema, which the statements are compiled for, and its name. */
   #tableOf(): StatementTable {
     const metadata = this.em.getMetadata();
     const schema = schemaOf(metadata, this.entityName, this.em.config.get('schema'));

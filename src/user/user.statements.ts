@@ -2,7 +2,7 @@
  * The SQL statements on `users`, each built once with Kysely against the entity-derived tables (`sql/statement.ts`);
  * `UserRepository` runs them. Their SQL, as sent, is committed beside this file (`user.statements.sql`).
  */
-import { sql, type Expression, type ExpressionBuilder } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type OnConflictDatabase, type OnConflictTables, type SelectQueryBuilder } from 'kysely';
 import type { Tables } from '../entities.ts';
 import { projectWithCamsColumns } from '../project/project.projections.ts';
 import type { ProjectWithCamsDto } from '../project/project.schemas.ts';
@@ -59,21 +59,50 @@ const upsertUser = new StatementVariants<boolean, UpsertParams, UserDto>(
             sql<Date>`now()`.as('updated_at'),
           ]),
       )
-      .onConflict((conflict) =>
-        conflict.column('id').doUpdateSet((eb) => {
-          const changed = withStatus
-            ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
-            : eb('users.email', 'is distinct from', eb.ref('excluded.email'));
-          // The new row's now(), not now() itself: distributed PostgreSQL allows no function that is not immutable here.
-          return {
-            email: eb.ref('excluded.email'),
-            ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }),
-            updated_at: sql<Date>`case when ${changed} then ${eb.ref('excluded.updated_at')} else ${eb.ref('users.updated_at')} end`,
-          };
-        }),
-      )
+      .onConflict((conflict) => conflict.column('id').doUpdateSet((eb) => updatedOnConflict(eb, withStatus)))
       .returning((eb) => selection(userColumns(eb, isoTimestampInReturning(schema)))),
   { actingAs: { user: 'id' }, examples: [false, true] },
+);
+
+/** What an upsert of an existing user changes: the address, the status when given, `updated_at` when either changed. */
+function updatedOnConflict(eb: ExpressionBuilder<OnConflictDatabase<Tables, 'users'>, OnConflictTables<'users'>>, withStatus: boolean) {
+  const changed = withStatus
+    ? eb(eb.refTuple('users.email', 'users.subscription_status'), 'is distinct from', eb.refTuple('excluded.email', 'excluded.subscription_status'))
+    : eb('users.email', 'is distinct from', eb.ref('excluded.email'));
+  // The new row's now(), not now() itself: distributed PostgreSQL allows no function that is not immutable here.
+  return {
+    email: eb.ref('excluded.email'),
+    ...(withStatus && { subscription_status: eb.ref('excluded.subscription_status') }),
+    updated_at: sql<Date>`case when ${changed} then ${eb.ref('excluded.updated_at')} else ${eb.ref('users.updated_at')} end`,
+  };
+}
+
+/**
+ * The upsert where the tables are distributed by user (`user-emails.ts`), after `lockUser`: an INSERT ... VALUES, which
+ * Citus sends to the user's worker as it is (a router plan); the advisory lock is a statement of its own there.
+ */
+const upsertUserRow = new StatementVariants<boolean, UpsertParams, UserDto>(
+  ({ db, schema, param }, withStatus) =>
+    db
+      .insertInto('users')
+      .values({
+        id: param('id'),
+        email: param('email'),
+        ...(withStatus && { subscription_status: sql<string>`${param('subscriptionStatus')}::varchar` }),
+        updated_at: sql<Date>`now()`,
+      })
+      .onConflict((conflict) => conflict.column('id').doUpdateSet((eb) => updatedOnConflict(eb, withStatus)))
+      .returning((eb) => selection(userColumns(eb, isoTimestampInReturning(schema)))),
+  { actingAs: { user: 'id' }, examples: [false, true] },
+);
+
+/**
+ * Queues the writes of one user id until the transaction ends: the upsert's lock, taken alone where the tables are
+ * distributed by user (a statement naming no table, which Citus runs on the coordinator every call goes through).
+ */
+const lockUser = new Statement<{ id: string }, { locked: unknown }>(({ db, param }) =>
+  db.selectNoFrom(sql`pg_advisory_xact_lock(${sql.lit(USER_UPSERT_LOCK)}, hashtext(${param('id')}))`.as('locked')),
+  { actingAs: { user: 'id' } },
 );
 
 const findById = new Statement<{ id: string }, UserDto>(({ db, param }) =>
@@ -110,13 +139,14 @@ const updateUser = new Statement<{ id: string; email: string | null; subscriptio
  * Its projects and their cams go with it (ON DELETE CASCADE). Asked for, it also returns the ids of those projects:
  * a subquery in RETURNING sees the rows as they were before the statement.
  */
-const deleteUser = new StatementVariants<boolean, { id: string }, { id: string; projectIds: number[] }>(
+const deleteUser = new StatementVariants<boolean, { id: string }, { id: string; email: string; projectIds: number[] }>(
   ({ db, param }, withProjectIds) =>
     db
       .deleteFrom('users')
       .where('users.id', '=', param('id'))
       .returning((eb) => [
         'users.id',
+        'users.email',
         withProjectIds
           ? sql<number[]>`array(${eb.selectFrom('projects').select('projects.id').where('projects.user_id', '=', param('id'))})`.as('projectIds')
           : sql<number[]>`'{}'::int[]`.as('projectIds'),
@@ -126,24 +156,35 @@ const deleteUser = new StatementVariants<boolean, { id: string }, { id: string; 
 
 /** The user, its projects (oldest first) and their cams, as one statement whatever their number. */
 const findWithProjectsByEmail = new Statement<{ email: string }, UserWithProjectsDto>(({ db, param }) =>
-  db
-    .selectFrom('users')
-    .select((eb) => [
-      ...selection(userColumns(eb)),
-      jsonArrayOr<ProjectWithCamsDto>(
-        eb
-          .selectFrom('projects')
-          .select((projects) =>
-            sql<ProjectWithCamsDto[]>`json_agg(${jsonObject(projectWithCamsColumns(projects, eb.ref('users.id'), projects.ref('projects.id')))} order by ${projects.ref('projects.created_at')}, ${projects.ref('projects.id')})`.as(
-              'projects',
-            ),
-          )
-          .whereRef('projects.user_id', '=', 'users.id'),
-      ).as('projects'),
-    ])
-    .where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
+  withProjects(db.selectFrom('users'), (eb) => eb.ref('users.id')).where((eb) => eb(lowerEmail(eb.ref('users.email')), '=', lowerEmail(param('email')))),
   { actingAs: { email: 'email' } },
 );
 
+/**
+ * The same by id, where the tables are distributed by user (after the e-mail lookup): every table is filtered by the
+ * id itself, so Citus sends the whole statement to the user's worker (a router plan).
+ */
+const findWithProjectsById = new Statement<{ id: string }, UserWithProjectsDto>(({ db, param }) =>
+  withProjects(db.selectFrom('users'), () => param('id')).where('users.id', '=', param('id')),
+  { actingAs: { user: 'id' } },
+);
+
+/** Selects the user and, as `projects`, its projects with their cams; `userId` names the owner in the subqueries. */
+function withProjects(users: SelectQueryBuilder<Tables, 'users', object>, userId: (eb: ExpressionBuilder<Tables, 'users'>) => Expression<string>) {
+  return users.select((eb) => [
+    ...selection(userColumns(eb)),
+    jsonArrayOr<ProjectWithCamsDto>(
+      eb
+        .selectFrom('projects')
+        .select((projects) =>
+          sql<ProjectWithCamsDto[]>`json_agg(${jsonObject(projectWithCamsColumns(projects, userId(eb), projects.ref('projects.id')))} order by ${projects.ref('projects.created_at')}, ${projects.ref('projects.id')})`.as(
+            'projects',
+          ),
+        )
+        .where('projects.user_id', '=', userId(eb)),
+    ).as('projects'),
+  ]);
+}
+
 /** Every statement of `UserRepository`, by name: `npm run sql:generate` writes their SQL to `user.statements.sql`. */
-export const USER_STATEMENTS = { upsertUser, findById, findByEmail, updateUser, deleteUser, findWithProjectsByEmail };
+export const USER_STATEMENTS = { upsertUser, upsertUserRow, lockUser, findById, findByEmail, updateUser, deleteUser, findWithProjectsByEmail, findWithProjectsById };

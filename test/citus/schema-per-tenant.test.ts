@@ -231,6 +231,8 @@ describe('service calls in a schema per tenant', () => {
       for (const [name, statements] of byCall) {
         expect(statements.length, name).toBeGreaterThan(0);
         for (const statement of statements) {
+          // The pool's first call on users asks the catalog once whether the tables are distributed by user.
+          if (statement.local && /pg_dist_partition/.test(statement.text)) continue;
           expect(statement.local, `${name}: ${statement.text}`).toBe(false);
           // An INSERT ... SELECT pulled to the coordinator names no node: it writes to the table's one shard, on `node`.
           expect(statement.nodes, `${name}: ${statement.text}`).toEqual(statement.router ? [node] : statement.nodes.length ? [node] : []);

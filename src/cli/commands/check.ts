@@ -1,5 +1,6 @@
 import type { ConnectionReport, Database } from '../../index.ts';
-import { distributedTables, withoutDistributedPolicyForms } from '../../citus/drift.ts';
+import { distributedTables, withoutDistributedLayout, withoutDistributedPolicyForms } from '../../citus/drift.ts';
+import { isDistributedByUser } from '../../citus/layout.ts';
 import { ALL_ROWS_POLICY } from '../../common/acting-user.ts';
 import { END_USER_POLICY } from '../../migrator/privileges.ts';
 import type { Command } from '../command.ts';
@@ -41,7 +42,9 @@ async function schemaDifferences(db: Database, schema: string): Promise<string[]
     .split('\n')
     .map((statement) => statement.trim())
     .filter(Boolean);
-  return withoutDistributedPolicyForms(withoutAccessPolicies(statements), schema, await distributedTables(db.fork(), schema));
+  const em = db.fork();
+  const differences = withoutDistributedPolicyForms(withoutAccessPolicies(statements), schema, await distributedTables(em, schema));
+  return (await isDistributedByUser(em, schema)) ? withoutDistributedLayout(em, differences, schema) : differences;
 }
 
 /** The policies `migrate()` keeps by its options (`grantTo` without `enforceOwnership`, `endUsers`), which the entities do not declare. */
