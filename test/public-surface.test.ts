@@ -10,7 +10,7 @@ describe('the public surface', () => {
     expect(Object.keys(publicSurface).sort()).toEqual(
       [
         // opening the database, migrations, service functions, tracing
-        'connect', 'Database', 'migrate', 'migrationStatus', 'rollback', 'MIGRATIONS_TABLE', 'users', 'projects', 'cams', 'SERVICE_CALL_CHANNEL',
+        'connect', 'Database', 'migrate', 'migrationStatus', 'rollback', 'distribute', 'MIGRATIONS_TABLE', 'users', 'projects', 'cams', 'SERVICE_CALL_CHANNEL',
         // schemas of inputs and outputs, and their constants
         'userUpsertSchema', 'userPatchSchema', 'emailSchema', 'userSchema', 'userWithProjectsSchema', 'SUBSCRIPTION_STATUSES',
         'projectInputSchema', 'projectPatchSchema', 'projectGetOptionsSchema', 'projectListOptionsSchema', 'projectDuplicateOptionsSchema',

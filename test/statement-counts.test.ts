@@ -1,6 +1,6 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cams, entities, projects } from '../src/index.ts';
+import { cams, connect, entities, projects } from '../src/index.ts';
 import { camInput, createUser } from './support/fixtures.ts';
 import { statementsOf } from './support/statement-counter.ts';
 import { useTestDatabase } from './support/test-database.ts';
@@ -114,6 +114,20 @@ describe('writes: one statement each unless a transaction is needed', () => {
     expect(statements.map(firstKeyword)).toEqual(['begin', 'insert', 'insert', 'commit']);
   });
 
+  it("a pool's first write of users or cams asks once whether the tables are distributed by user; later calls do not", async () => {
+    const fresh = connect({ url: database.url });
+    try {
+      await fresh.users.get(small.userId); // the pool's first connection, opened outside the count
+      const first = await statementsOf(() => fresh.users.upsert({ id: 'user_first', email: 'first@example.com' }));
+      expect(first.statements).toHaveLength(2);
+      expect(first.statements[0]).toMatch(/pg_catalog\.pg_dist_partition/);
+      expect(await count(() => fresh.users.upsert({ id: 'user_first', email: 'first@example.com' }))).toBe(1);
+      expect(await count(() => fresh.cams.create(small.userId, small.projectId, camInput()))).toBe(1);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('validation failures send nothing', async () => {
     expect(await count(() => db().cams.create(small.userId, small.projectId, camInput({ duration: 0 })).catch(() => undefined))).toBe(0);
   });
@@ -126,8 +140,10 @@ function firstKeyword(sql: string): string {
 
 describe("on a host application's ORM, whose connections cannot stream COPY", () => {
   let host: MikroORM;
-  beforeAll(() => {
+  beforeAll(async () => {
     host = new MikroORM({ entities: [...entities], clientUrl: database.url, ensureDatabase: false });
+    // The pool's first write of cams asks once whether the tables are distributed by user (one catalog query).
+    await cams.createMany(host.em.fork(), small.userId, small.projectId, [camInput()]);
   });
   afterAll(() => host.close());
 

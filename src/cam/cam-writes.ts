@@ -25,21 +25,22 @@ const BATCH_POINTS = 500_000;
  * Writes the cams into a project of the user, all or none, in input order; `undefined` when the user has no such
  * project. With 25 cams or more on the package's own pool, one COPY; otherwise (fewer, or a host application's
  * connections, which cannot stream COPY) a multi-row INSERT per 1,000 cams, without the ownership check into a project
- * the transaction created itself. More than one statement runs in one transaction: the EntityManager's own, or a new one.
+ * the transaction created itself or where the foreign key checks it (`keyChecksOwnership()`). More than one statement runs in one transaction: the EntityManager's own, or a new one.
  */
 export async function writeCams(em: EntityManager, userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[] | undefined> {
   if (streamsCams(em, cams.length)) {
     return inTransaction(em, async (unit) => {
-      const created = await repository(unit).copyIntoProject(userId, projectId, cams, createdInTransaction(unit, userId, projectId));
+      const unchecked = createdInTransaction(unit, userId, projectId) || (await repository(unit).keyChecksOwnership());
+      const created = await repository(unit).copyIntoProject(userId, projectId, cams, unchecked);
       return created.length === 0 ? undefined : created;
     });
   }
   const batches = camBatches(cams);
   const insertAll = async (unit: EntityManager) => {
     const created: CamSummaryDto[] = [];
-    const ownProject = createdInTransaction(unit, userId, projectId);
+    const unchecked = createdInTransaction(unit, userId, projectId) || (await repository(unit).keyChecksOwnership());
     for (const batch of batches) {
-      const rows = ownProject
+      const rows = unchecked
         ? await repository(unit).insertManyIntoCreatedProject(userId, projectId, batch)
         : await repository(unit).insertManyIntoOwnedProject(userId, projectId, batch);
       if (rows.length === 0) return undefined;

@@ -1,3 +1,4 @@
+import { distributedByUser } from '../citus/layout.ts';
 import { Repository } from '../sql/repository.ts';
 import type { Cam } from './cam.entity.ts';
 import type { CamSummaryDto } from './cam.schemas.ts';
@@ -11,9 +12,20 @@ import { copyChunks } from './staged-cams.ts';
  * runs three, in the caller's transaction.
  */
 export class CamRepository extends Repository<Cam> {
+  /**
+   * Whether the database's own key proves that a new cam's project is the user's: where the tables are distributed by
+   * user, the foreign key `(user_id, project_id) → projects (user_id, id)`. The cams then go in as plain VALUES, which
+   * Citus sends to the user's worker as they are, and a project that is not the user's fails as one not found.
+   */
+  keyChecksOwnership(): Promise<boolean> {
+    return distributedByUser(this.em, this.table);
+  }
+
   /** Inserts into a project of the user; `undefined` when the user has no such project. */
   async insertIntoOwnedProject(userId: string, projectId: number, cam: NewCam): Promise<StoredCam | undefined> {
-    const [row] = await this.run(statements.insertIntoOwnedProject, { userId, projectId, ...newCamParams(cam) });
+    const [row] = (await this.keyChecksOwnership())
+      ? await this.run(statements.insertManyIntoCreatedProject.of(1), { userId, projectId, cams: [newCamParams(cam)] })
+      : await this.run(statements.insertIntoOwnedProject, { userId, projectId, ...newCamParams(cam) });
     // The stored profile is the caller's: sending it back would only cost a round of JSON both ways.
     return row && { ...row, profilePoints: cam.profilePoints ?? null };
   }
@@ -25,7 +37,10 @@ export class CamRepository extends Repository<Cam> {
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  /** Inserts many cams in one statement, in input order, into a project this transaction created (no ownership check). */
+  /**
+   * Inserts many cams in one statement, in input order, without the ownership check: into a project this transaction
+   * created, or where `keyChecksOwnership()`.
+   */
   async insertManyIntoCreatedProject(userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[]> {
     const rows = await this.run(statements.insertManyIntoCreatedProject.of(cams.length), { userId, projectId, cams: cams.map(newCamParams) });
     return rows.sort((a, b) => a.id - b.id);
@@ -34,12 +49,12 @@ export class CamRepository extends Repository<Cam> {
   /**
    * Copies many cams into a project of the user through the staging table, in input order, and returns their summaries;
    * none when the user has no such project. Three statements: run it inside a transaction, and only where `canCopy()`.
-   * `intoCreatedProject`: the project is one this transaction created, and needs no ownership check.
+   * `unchecked`: the project is one this transaction created, or `keyChecksOwnership()`: no ownership check.
    */
-  async copyIntoProject(userId: string, projectId: number, cams: readonly NewCam[], intoCreatedProject: boolean): Promise<CamSummaryDto[]> {
+  async copyIntoProject(userId: string, projectId: number, cams: readonly NewCam[], unchecked: boolean): Promise<CamSummaryDto[]> {
     await this.run(statements.createStaging, { userId });
     await this.copyIn(statements.copyStagedCams, copyChunks(cams));
-    const rows = await this.run(statements.insertStaged.of(intoCreatedProject), { userId, projectId });
+    const rows = await this.run(statements.insertStaged.of(unchecked), { userId, projectId });
     return rows.sort((a, b) => a.id - b.id);
   }
 

@@ -138,7 +138,8 @@ export function toDataAccessError(error: unknown, work: FailedWork = { repeatabl
       // foreign_key_violation: the referenced row is missing (or was deleted meanwhile)
       const entity = FOREIGN_KEYS[fields.constraint ?? ''];
       const key = /\)=\((.*)\) is not present/s.exec(fields.detail ?? '')?.[1];
-      const id = entity === undefined ? undefined : key === undefined ? work.referenced?.[entity] : entity === 'User' ? key : Number(key);
+      // A project's key is `(project_id)`, or `(user_id, project_id)` where the tables are distributed by user: its last value.
+      const id = entity === undefined ? undefined : key === undefined ? work.referenced?.[entity] : entity === 'User' ? key : Number(key.split(', ').at(-1));
       return entity && id !== undefined
         ? new NotFoundError(entity, id, { cause: error })
         : new ConflictError(`Referenced record missing: ${fields.detail ?? message}`, { cause: error });

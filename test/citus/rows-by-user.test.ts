@@ -158,7 +158,7 @@ describe('service calls on rows distributed by user', () => {
     ]);
   });
 
-  it("every statement runs on the user's worker, or on the lookup's for the address; all but the inserts from a SELECT are router plans", async () => {
+  it("every statement runs on the user's worker, or on the lookup's for the address; all but the bulk writes and the copy of a project are router plans", async () => {
     const userNode = await workerOf('users', USER);
     const addressNode = await workerOf('user_emails', EMAIL);
     expect(await workerOf('projects', USER)).toBe(userNode);
@@ -178,16 +178,10 @@ describe('service calls on rows distributed by user', () => {
         if (!statement.router) notRouter.push(name);
       }
     }
-    // An INSERT ... SELECT whose ids come from a serial (nextval() is volatile) runs its SELECT on the user's worker and
-    // inserts the rows it pulled to the coordinator there; a modifying CTE (the copy of a project) runs as subplans. Cams
-    // written into a project the same transaction created need no ownership check: an INSERT ... VALUES, routed.
-    expect([...new Set(notRouter)].sort()).toEqual([
-      'cams.create',
-      'cams.createMany of 3',
-      'cams.createMany of 30 (COPY)',
-      'projects.duplicate',
-      'projects.import of 34 cams (COPY)',
-    ]);
+    // Cams go in as plain VALUES, routed: the foreign key (user_id, project_id) proves the project is the user's. The
+    // staged rows of a bulk write (a temporary table on the coordinator) are pulled there and inserted on the user's
+    // worker; a modifying CTE (the copy of a project and its cams) runs as subplans, each on the user's worker.
+    expect([...new Set(notRouter)].sort()).toEqual(['cams.createMany of 30 (COPY)', 'projects.duplicate', 'projects.import of 34 cams (COPY)']);
   });
 
   it('the writes of a user keep the lookup in step: one statement per step, in one transaction', async () => {

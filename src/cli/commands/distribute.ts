@@ -8,7 +8,7 @@ export const distributeCommand: Command = {
   details: [
     'On a Citus coordinator, after migrate: distributes users by id, projects and cams by their owner (co-located),',
     'with the e-mail lookup user_emails, in one transaction; a user\'s calls then run on the user\'s worker.',
-    'Does nothing where the tables already are distributed so. Fails, changing nothing, without Citus.',
+    'Does nothing where the tables already are distributed so. Without Citus it changes nothing and exits 2.',
     'Restart the services afterwards: a process connected before keeps writing as on one server.',
   ],
   options: {},
