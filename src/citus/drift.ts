@@ -83,7 +83,9 @@ export async function withoutDistributedLayout(em: EntityManager, statements: st
      where n.nspname = ? and con.conname in (?)`,
     [schema, Object.keys(DISTRIBUTED_KEYS)],
   );
-  const found = new Map(rows.map((row) => [row.name, row.definition.replace(/\b[a-z_]+\.(?=projects\()/, '')]));
+  // Without the schema of the referenced table, and valid or not: `distribute({ online: true })` adds the foreign keys
+  // NOT VALID (checked for every new row; the rows before were made consistent in the same transaction).
+  const found = new Map(rows.map((row) => [row.name, row.definition.replace(/(?<=REFERENCES )\S+\.(?=projects\()/, '').replace(/ NOT VALID$/, '')]));
   const keys = Object.entries(DISTRIBUTED_KEYS)
     .filter(([name, { definition }]) => found.get(name) !== definition)
     .map(([name, { table, definition }]) => `alter table "${schema}"."${table}" add constraint "${name}" ${definition.toLowerCase()}; -- as distribute() made it`);

@@ -94,6 +94,12 @@ function connectionFault(code: string | undefined, message: string): Fault | und
 /** The message of a `ConflictError` for an address another user holds. */
 export const EMAIL_TAKEN = 'This e-mail address is already taken by another user';
 
+/**
+ * Citus planned a statement against a placement of a shard that changed before it ran: a table distributed while it is
+ * written (`distribute({ online: true })`) or a shard moved by the rebalancer. The statement failed as a whole.
+ */
+const SHARD_MOVED = /could not find valid entry for shard \d+/;
+
 /** What the unique constraints of our schema mean to a caller. */
 const UNIQUE_CONSTRAINTS: Record<string, string> = {
   users_email_lower_unique: EMAIL_TAKEN,
@@ -156,6 +162,9 @@ export function toDataAccessError(error: unknown, work: FailedWork = { repeatabl
     case '22003': // numeric_value_out_of_range
     case '22001': // string_data_right_truncation
       return new ValidationError([{ path: fields.column ? [fields.column] : [], message, code: `postgres_${code}` }], { cause: error });
+  }
+  if (SHARD_MOVED.test(message)) {
+    return new ConflictError(`The table's shards moved during the call (${message}): nothing was written, repeat it`, { cause: error, retryable: true });
   }
   if (error instanceof Error && error.name === 'OptimisticLockError') {
     return new ConflictError(message, { cause: error });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 
 const run = promisify(execFile);
 
@@ -48,7 +49,11 @@ export interface CitusCluster {
   stop(): Promise<void>;
 }
 
-/** Starts a coordinator and `workers` workers on free ports of 127.0.0.1, with their data in a new temporary directory. */
+/**
+ * Starts a coordinator and `workers` workers on free ports of 127.0.0.1, with their data in a new temporary directory,
+ * each node able to stream rows by logical replication (`wal_level = logical`, and Citus allowed as a decoding plugin
+ * where the server restricts them), as `create_distributed_table_concurrently` needs: set, then the nodes restarted.
+ */
 export async function startCitusCluster(workers = 2): Promise<CitusCluster> {
   await ensureCitus();
   const dir = await mkdtemp(join(tmpdir(), 'enginecampro-db-citus-'));
@@ -61,7 +66,21 @@ export async function startCitusCluster(workers = 2): Promise<CitusCluster> {
   };
   try {
     const port = await freePorts(workers + 1);
-    const { stdout } = await run(script, ['start', dir, String(port), String(workers)], { timeout: 300_000 });
+    const start = () => run(script, ['start', dir, String(port), String(workers)], { timeout: 300_000 });
+    await start();
+    for (let node = 0; node <= workers; node++) {
+      const client = new pg.Client(`postgres://postgres@127.0.0.1:${port + node}/postgres`);
+      await client.connect();
+      try {
+        await client.query('alter system set wal_level = logical');
+        const { rows } = await client.query(`select count(*)::int as found from pg_settings where name = 'output_plugin_libraries'`);
+        if (rows[0].found) await client.query(`alter system set output_plugin_libraries = 'citus'`);
+      } finally {
+        await client.end();
+      }
+    }
+    await run(script, ['stop', dir], { timeout: 120_000 });
+    const { stdout } = await start();
     const url = stdout.trim().split('\n').pop()!;
     return { url, workers: Array.from({ length: workers }, (_, i) => `host=127.0.0.1 port=${port + 1 + i}`), stop };
   } catch (error) {
