@@ -1,6 +1,9 @@
 /**
- * 13. Citus: one installation per tenant on a distributed PostgreSQL. With Citus's schema-based sharding each tenant's
- * schema is placed whole on one node of the cluster; the package runs in it as on a single server.
+ * 13. Citus: the package on a distributed PostgreSQL, in its two layouts.
+ * - One installation per tenant: with Citus's schema-based sharding each tenant's schema is placed whole on one node of
+ *   the cluster; the package runs in it as on a single server.
+ * - One installation for millions of users: `db.distribute()` spreads the rows by user, each user's row, projects and
+ *   cams together on one worker, and every call about a user runs there.
  *
  *   CITUS_URL=postgres://user@coordinator:5432/app npm run example -- citus
  *
@@ -17,6 +20,7 @@ if (!url) {
 }
 
 const TENANTS = ['example_acme', 'example_globex'];
+const BY_USER = 'example_by_user';
 const admin = new pg.Client(url);
 await admin.connect();
 
@@ -63,7 +67,38 @@ try {
       await db.close();
     }
   }
+
+  // Rows distributed by user: an installation made as on a single server (in a schema that is not a distributed one)...
+  await admin.query(`drop schema if exists ${BY_USER} cascade`);
+  await admin.query(`set citus.enable_schema_based_sharding = off; create schema ${BY_USER}; reset citus.enable_schema_based_sharding`);
+  const db = connect({ url, schema: BY_USER });
+  try {
+    await db.migrate();
+    for (const id of ['user_1', 'user_2', 'user_3']) {
+      const project = await db.projects.create((await db.users.upsert({ id, email: `${id.replace('_', '.')}@example.com` })).id, { name: 'Race engine' });
+      await db.cams.create(id, project.id, { name: 'Intake lobe', camType: 'intake', lift: 11.43, duration: 268 });
+    }
+    // ...then distributed, once, on the coordinator: users by id, projects and cams by their owner, all co-located, and
+    // the e-mail addresses in a lookup distributed by address. (On a large installation: distribute({ online: true }).)
+    const { distributed } = await db.distribute();
+    console.log(`${BY_USER}: distributed ${distributed.join(', ')}`);
+    const { rows } = await admin.query<{ user_id: string; node: string }>(
+      `select u.id as user_id, s.nodename || ':' || s.nodeport as node from ${BY_USER}.users u
+       join citus_shards s on s.shardid = get_shard_id_for_distribution_column('${BY_USER}.users', u.id) order by u.id`,
+    );
+    console.log(`${BY_USER}: ${rows.map((row) => `${row.user_id} on ${row.node}`).join(', ')}`);
+
+    // A user's calls run on that user's worker; finding a user by address asks the lookup's shard first.
+    const user = await db.users.getWithProjects('USER.2@example.com');
+    console.log(`${BY_USER}: ${user.id} found by address, with ${user.projects.length} project and ${user.projects[0]!.cams.length} cam`);
+    await db.users.upsert({ id: 'user_4', email: 'user.2@example.com' }).catch((error: unknown) => {
+      if (!(error instanceof ConflictError)) throw error;
+      console.log(`${BY_USER}: an address stays unique across the cluster: ${error.message}`);
+    });
+  } finally {
+    await db.close();
+  }
 } finally {
-  for (const tenant of TENANTS) await admin.query(`drop schema if exists ${tenant} cascade`);
+  for (const schema of [...TENANTS, BY_USER]) await admin.query(`drop schema if exists ${schema} cascade`);
   await admin.end();
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { bundledMigrations } from '../../migrations/index.ts';
 import { ACTING_USER_POLICIES_ON_CITUS } from '../common/acting-user.ts';
 import { ConfigurationError } from '../common/errors.ts';
+import { mappingErrors } from '../common/map-error.ts';
 import { parseOptions } from '../common/options.ts';
 import { readMigrationHistory } from '../migrator/migration-history.ts';
 import { enterSchema } from '../migrator/migration-schema.ts';
@@ -16,7 +17,8 @@ const distributeOptionsSchema = z.strictObject({
    * Move the projects and cams while they stay writable (Citus's `create_distributed_table_concurrently`, which needs
    * `wal_level = logical`): for an installation too large to stop writes while its rows are copied. Only the writes to
    * `users` and `projects` wait, while the users' rows are copied. Default: one transaction, which blocks writes to
-   * every table while the rows move.
+   * every table while the rows move. Either way each step is one statement, bound by the handle's
+   * `statementTimeoutMillis`: distribute a large installation from a handle of its own with a bound that fits.
    */
   online: z.boolean().default(false),
 });
@@ -72,7 +74,7 @@ export interface DistributeResult {
  */
 export async function distribute(target: MigrationTarget, given: DistributeOptions = {}): Promise<DistributeResult> {
   const options = parseOptions(distributeOptionsSchema, given, 'distribute()');
-  if (options.online) return distributeOnline(target, options);
+  if (options.online) return mappingErrors(() => distributeOnline(target, options));
   return underMigrationLock(target, options, async (em, schema) => {
     await requireCoordinator(em);
     if (await isDistributedByUser(em, schema)) return { distributed: [] };

@@ -20,4 +20,10 @@ it('the tutorial examples/13-citus.ts runs on the cluster and prints what it pro
     expect(stdout).toMatch(new RegExp(`^${tenant}: a user's projects are read by 1 task, on host=\\S+ port=\\d+`, 'm'));
     expect(stdout).toContain(`${tenant}: the same address for another user: This e-mail address is already taken by another user`);
   }
+  expect(stdout).toContain('example_by_user: distributed users, projects, cams, user_emails');
+  const spread = /^example_by_user: user_1 on (\S+), user_2 on (\S+), user_3 on (\S+)$/m.exec(stdout);
+  expect(spread, stdout).not.toBeNull();
+  for (const node of spread!.slice(1)) expect(workers).toContain(node);
+  expect(stdout).toContain('example_by_user: user_2 found by address, with 1 project and 1 cam');
+  expect(stdout).toContain('example_by_user: an address stays unique across the cluster: This e-mail address is already taken by another user');
 });

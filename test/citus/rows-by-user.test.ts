@@ -115,7 +115,8 @@ describe('distributing online: projects and cams stay writable while their rows 
     await admin.query('set citus.enable_schema_based_sharding = off');
     await admin.query(`create schema if not exists ${ONLINE}`);
     await admin.query('reset citus.enable_schema_based_sharding');
-    online = connect({ url, schema: ONLINE });
+    // The rows move in statements that may outlast the default 30 s bound on a loaded machine.
+    online = connect({ url, schema: ONLINE, statementTimeoutMillis: 300_000 });
     await online.migrate();
   });
   afterAll(() => online?.close());
