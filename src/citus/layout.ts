@@ -5,7 +5,7 @@ import { UserSchema } from '../user/user.entity.ts';
 /**
  * Whether the package's tables in a schema are distributed by user on Citus (`db.distribute()`): `users` hash-distributed
  * by `id`, `projects` and `cams` by `user_id`, and the e-mail lookup `user_emails` beside them. The calls that write or
- * find a user by address then go through the lookup (`user/user-emails.ts`); every other call sends the same statements
+ * find a user by address then go through the lookup (`user/email-lookup.ts`); every other call sends the same statements
  * on either layout.
  *
  * Asked once per pool and schema, by the first call that needs to know (one catalog query, two on Citus), and
