@@ -68,7 +68,7 @@ export class ReplicaSet {
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#timer);
-    await Promise.all(this.#replicas.map((replica) => replica.orm.close()));
+    await Promise.all(this.#replicas.map((replica) => replica.close()));
   }
 
   /**

@@ -50,6 +50,15 @@ export class Replica {
     this.em = orm.em.fork();
   }
 
+  /**
+   * Closes the replica's pool as the primary's is closed: its open connections are broken first, so a connection still
+   * busy (a probe or a read to a server that stopped answering) cannot keep the pool from ending.
+   */
+  async close(): Promise<void> {
+    this.#connections?.endAll();
+    await this.orm.close();
+  }
+
   /** Whether a read that must not see data from before `notBefore`, nor older than `maxLagMillis`, may come here. */
   serves(now: number, maxLagMillis: number, notBefore: number): boolean {
     return this.#reachable && now - this.#freshAsOf <= maxLagMillis && this.#freshAsOf > notBefore;
