@@ -13,7 +13,7 @@ const servers = await exampleReplicaPair();
 // One pool for the primary and one per replica, built from the same options (schema, TLS, logging); a replica may
 // override its pool, TLS, connect timeout and application name. A plain read goes to a replica only while the
 // probes (every maxReplicaLagMillis / 4) show it holds everything the primary had committed maxReplicaLagMillis ago.
-const db = connect({ url: servers.primaryUrl, replicas: [{ url: servers.replicaUrl, pool: { max: 10 } }], maxReplicaLagMillis: 1_000 });
+const db = connect({ url: servers.primaryUrl, replicas: [{ url: servers.replicaUrl, pool: { max: 10 } }], maxReplicaLagMillis: 5_000 });
 
 try {
   // Migrations, writes and transactions always run on the primary.
@@ -47,7 +47,11 @@ try {
   await servers.stop();
 }
 
-/** Waits for the first probes: until then every read goes to the primary. */
+/** Waits for the first probes (until then every read goes to the primary), and says so if they take too long. */
 async function inRotation(handle: Database): Promise<void> {
-  while (!handle.replicaStatus().every((replica) => replica.inRotation)) await sleep(50);
+  const deadline = Date.now() + 60_000;
+  while (!handle.replicaStatus().every((replica) => replica.inRotation)) {
+    if (Date.now() > deadline) throw new Error(`the replica did not enter the rotation within 60 s: ${JSON.stringify(handle.replicaStatus())}`);
+    await sleep(50);
+  }
 }
