@@ -25,7 +25,8 @@ const BATCH_POINTS = 500_000;
  * Writes the cams into a project of the user, all or none, in input order; `undefined` when the user has no such
  * project. With 25 cams or more on the package's own pool, one COPY; otherwise (fewer, or a host application's
  * connections, which cannot stream COPY) a multi-row INSERT per 1,000 cams, without the ownership check into a project
- * the transaction created itself or where the foreign key checks it (`keyChecksOwnership()`). More than one statement runs in one transaction: the EntityManager's own, or a new one.
+ * the transaction created itself or where the foreign key checks it (`keyChecksOwnership()`). More than one statement
+ * runs in one transaction: the EntityManager's own, or a new one.
  */
 export async function writeCams(em: EntityManager, userId: string, projectId: number, cams: readonly NewCam[]): Promise<CamSummaryDto[] | undefined> {
   if (streamsCams(em, cams.length)) {

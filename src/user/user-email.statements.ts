@@ -3,15 +3,11 @@
  * (`user-email.entity.ts`); `UserRepository` runs them. Each names one address, so Citus sends it to the lookup's one
  * shard that holds it (a router plan). Their SQL, as sent, is committed beside this file (`user-email.statements.sql`).
  */
-import { sql, type Expression } from 'kysely';
 import { Statement } from '../sql/statement.ts';
+import { lowerEmail } from './user.statements.ts';
 
 type AddressParams = { email: string; userId: string };
 
-/** `lower(email)`: the lookup holds each address in lower case, so `Test@Example.com` is `test@example.com`. */
-function lowerEmail(email: Expression<string | null>) {
-  return sql<string>`lower(${email})`;
-}
 
 /**
  * Claims the address for the user: inserts it, or keeps it when the user already holds it (locking the row either

@@ -21,8 +21,11 @@ function userColumns(eb: ExpressionBuilder<Tables, 'users'>, timestamp: Timestam
   };
 }
 
-/** `lower(email)`: the expression of the unique index, so every lookup by address is served by it. */
-function lowerEmail(email: Expression<string>) {
+/**
+ * `lower(email)`: the expression of the unique index, so every lookup by address is served by it; the e-mail lookup
+ * of a distributed installation holds addresses in the same form (`user-email.statements.ts`).
+ */
+export function lowerEmail(email: Expression<string | null>) {
   return sql<string>`lower(${email})`;
 }
 
