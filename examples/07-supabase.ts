@@ -35,7 +35,15 @@ try {
 // The application over the transaction pooler. Keep the pool small (each serverless instance handles one request
 // at a time) and idle connections short-lived; the package never relies on session state, so transaction pooling
 // is safe: every service call is one statement or one transaction, and migrations use transaction-scoped locks.
-const db = connect({ url: poolerUrl, pool: { max: 2, idleTimeoutMillis: 5_000 }, connectTimeoutMillis: 5_000, applicationName: 'cam-designer-api' });
+// A transaction pooler may lend each transaction a server connection that never saw the statements this process
+// prepared on another, so the statements go unnamed, parsed at each call (over the direct connection, leave them on).
+const db = connect({
+  url: poolerUrl,
+  pool: { max: 2, idleTimeoutMillis: 5_000 },
+  connectTimeoutMillis: 5_000,
+  applicationName: 'cam-designer-api',
+  preparedStatements: false,
+});
 try {
   const report = await db.checkConnection();
   const [tls] = await db.fork().execute<{ ssl: boolean | null }[]>(`select ssl from pg_stat_ssl where pid = pg_backend_pid()`);

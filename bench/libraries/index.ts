@@ -15,6 +15,7 @@ export interface OpenedLibraries {
 const FACTORIES: Record<LibraryName, (options: LibraryOptions) => Promise<AnyLibrary>> = {
   ours: async (options) => createOurs(options),
   'ours-granted': async (options) => createOurs(options, 'ours-granted'),
+  'ours-unprepared': async (options) => createOurs(options, 'ours-unprepared'),
   'raw-pg': async (options) => createRawPg(options),
   'raw-pg-again': async (options) => createRawPg(options, 'raw-pg-again'),
   copy: async (options) => createCopy(options),

@@ -15,8 +15,10 @@ import type {
  * twice, so its ratio to raw pg is the run's own noise, the margin within which two results do not differ.
  * `ours-granted` is ours connected as a role granted the tables with `enforceOwnership` (not their owner, no
  * BYPASSRLS): every statement under the acting-user policies, the cost of the database enforcing ownership.
+ * `ours-unprepared` is ours with `preparedStatements: false`, in the scenarios of single calls: every statement parsed
+ * and planned at each call, as raw pg's are, so its distance from raw pg is the package's own time per call.
  */
-export const LIBRARY_NAMES = ['ours', 'ours-granted', 'raw-pg', 'copy', 'mikro-orm', 'drizzle', 'prisma', 'raw-pg-again'] as const;
+export const LIBRARY_NAMES = ['ours', 'ours-granted', 'ours-unprepared', 'raw-pg', 'copy', 'mikro-orm', 'drizzle', 'prisma', 'raw-pg-again'] as const;
 export type LibraryName = (typeof LIBRARY_NAMES)[number];
 
 /** The bulk operations: what `COPY`, the physical limit of loading and unloading rows, does as well. */
@@ -63,9 +65,12 @@ export function runsEveryScenario(library: AnyLibrary): library is BenchLibrary 
   return library.name !== 'copy';
 }
 
-/** The noise control runs the single calls only: bulk scenarios take minutes per library, and their spread shows in the rounds. */
+/**
+ * The noise control and ours without prepared statements run the single calls only: bulk scenarios take minutes per
+ * library, their spread shows in the rounds, and a statement of hundreds of rows costs the same to parse either way.
+ */
 export function runsBulkScenarios(name: LibraryName): boolean {
-  return name !== 'raw-pg-again';
+  return name !== 'raw-pg-again' && name !== 'ours-unprepared';
 }
 
 export interface LibraryOptions {

@@ -1,19 +1,23 @@
 import { connect, type Database } from '../../src/index.ts';
 import type { BenchLibrary, LibraryOptions } from './library.ts';
 
+type OursName = 'ours' | 'ours-granted' | 'ours-unprepared';
+
 /**
  * The package as its users call it: the service functions on a `Database` handle, connected as the tables' owner
- * (`ours`) or as a role granted them, under row-level security (`ours-granted`).
+ * (`ours`), as a role granted them, under row-level security (`ours-granted`), or as the owner without prepared
+ * statements (`ours-unprepared`).
  */
-export function createOurs({ url, poolSize, grantedUrl }: LibraryOptions, name: 'ours' | 'ours-granted' = 'ours'): BenchLibrary {
+export function createOurs({ url, poolSize, grantedUrl }: LibraryOptions, name: OursName = 'ours'): BenchLibrary {
   if (name === 'ours-granted' && typeof grantedUrl !== 'string') throw new Error(grantedUrl?.unavailable ?? 'this run has no granted role');
   // A caller waits for a connection as long as it takes, as with the other libraries' pools (pg's default): with 8
   // callers on 4 connections, a bulk write of 10,000 cams waits longer than the default 10 s for its turn.
-  return oursOn(connect({ url: name === 'ours' ? url : (grantedUrl as string), pool: { max: poolSize }, acquireTimeoutMillis: 3_600_000 }), name);
+  const server = name === 'ours-granted' ? (grantedUrl as string) : url;
+  return oursOn(connect({ url: server, pool: { max: poolSize }, acquireTimeoutMillis: 3_600_000, preparedStatements: name !== 'ours-unprepared' }), name);
 }
 
 /** The service functions of an open `Database`; closing the library closes it. */
-export function oursOn(db: Database, name: 'ours' | 'ours-granted' = 'ours'): BenchLibrary {
+export function oursOn(db: Database, name: OursName = 'ours'): BenchLibrary {
   return {
     name,
     getCam: (userId, camId) => db.cams.get(userId, camId),

@@ -4,6 +4,7 @@ import type { BenchResults } from './results.ts';
 const COLORS: Record<LibraryName, string> = {
   ours: '#1f6feb',
   'ours-granted': '#54aeff',
+  'ours-unprepared': '#0a3069',
   'raw-pg': '#6e7781',
   copy: '#bf8700',
   'mikro-orm': '#d1242f',

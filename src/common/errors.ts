@@ -39,6 +39,8 @@ export class ConfigurationError extends DataAccessError {
  * - `statement-timeout`: no answer within `statementTimeoutMillis`, or the server cancelled the statement.
  * - `read-only`: the server only reads (a standby, or a primary demoted by a failover); nothing was written.
  * - `closed`: `db.close()` was called.
+ * - `prepared-statement`: a server connection did not hold a statement the package had prepared on it (a transaction
+ *   pooler that does not keep prepared statements); the transaction was rolled back, nothing was written.
  */
 export const CONNECTION_FAULTS = [
   'unreachable',
@@ -51,6 +53,7 @@ export const CONNECTION_FAULTS = [
   'statement-timeout',
   'read-only',
   'closed',
+  'prepared-statement',
 ] as const;
 export type ConnectionFault = (typeof CONNECTION_FAULTS)[number];
 

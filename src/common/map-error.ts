@@ -1,3 +1,4 @@
+import { failedByName } from '../connection/prepared-statement.ts';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from './fault-codes.ts';
 import { ConfigurationError, ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type ConnectionFault } from './errors.ts';
 
@@ -76,6 +77,15 @@ function connectionFault(code: string | undefined, message: string): Fault | und
   if (code === '08P01') {
     const pooler = POOLER_FAULTS.find((candidate) => candidate.message.test(message));
     if (pooler) return fault(pooler.reason, `${pooler.reason === 'refused' ? 'Cannot connect to the database' : 'Connection fault'}: ${pooler.why} (${message})`, pooler.outcomeUnknown, pooler.transient);
+  }
+  // Only inside a transaction: outside one the connection sends the statement again without its name.
+  if (failedByName({ code, message })) {
+    return fault(
+      'prepared-statement',
+      `The server connection did not hold a statement the package had prepared on it (${message}): the transaction was rolled back and nothing of it was written. ` +
+        'Behind a transaction pooler that does not keep prepared statements, connect with preparedStatements: false; this handle has stopped preparing them',
+      false,
+    );
   }
   if (code === '25006') return fault('read-only', 'The server is read-only (a standby?): writes must go to the primary. Nothing was written', false);
   if (code === '57014') return fault('statement-timeout', `The server cancelled the statement (${message}); nothing of it was written`, false);

@@ -56,6 +56,15 @@ const serverOptionsSchema = z.strictObject({
   statementTimeoutMillis: z.int().positive().max(2_147_483_647).default(30_000),
   /** The server ends a session left idle inside a transaction this long, releasing its locks. Default 60,000 ms. */
   idleInTransactionTimeoutMillis: z.int().positive().max(2_147_483_647).default(60_000),
+  /**
+   * Send the package's statements by name, each parsed and planned once per connection and then only bound and run,
+   * instead of parsed and planned at every call. Default on. Turn it off behind a transaction pooler that does not keep
+   * prepared statements (PgBouncer before 1.21, or later without `max_prepared_statements`): it hands one client's
+   * statements to server connections that never saw them. Left on there, the handle notices at the first such refusal
+   * and stops preparing; a call outside a transaction is repeated without a name, a transaction is rolled back once
+   * with a retryable `ConnectionError` (reason `prepared-statement`).
+   */
+  preparedStatements: z.boolean().default(true),
   /** TCP keepalive: keeps idle connections alive through NAT and load balancers, and finds dead peers. Default on. */
   keepAlive: z.boolean().default(true),
   /** Idle time before the first keepalive probe. Default 10,000 ms. */

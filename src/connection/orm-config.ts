@@ -56,10 +56,10 @@ export function createOrmConfig(options: ConnectOptions = {}, connections = new 
   });
 }
 
-/** What each connection of the pool enforces, from the `connect()` options. */
+/** What each connection of the pool enforces, and whether it prepares statements, from the `connect()` options. */
 export function connectionLimits(options: ConnectOptions = {}): ConnectionLimits {
-  const { connectTimeoutMillis, statementTimeoutMillis, idleInTransactionTimeoutMillis } = resolveConnectOptions(options);
-  return { connectTimeoutMillis, statementTimeoutMillis, idleInTransactionTimeoutMillis };
+  const { connectTimeoutMillis, statementTimeoutMillis, idleInTransactionTimeoutMillis, preparedStatements } = resolveConnectOptions(options);
+  return { connectTimeoutMillis, statementTimeoutMillis, idleInTransactionTimeoutMillis, preparedStatements };
 }
 
 /** The hosts one server's options name (`hosts`, else the URL's), and its `target_session_attrs` if it sets one. */

@@ -5,13 +5,16 @@ import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../commo
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
 import { hostLabel, type HostAddress } from './database-url.ts';
 import { CANNOT_CONNECT_NOW, HostSelector, sameHost, SESSION_STATE_QUERY, stateFromParameters, type HostPlan, type HostStatus, type SessionState } from './host-selector.ts';
-import { settingsOf, StatementWithSettings, type TransactionSettings } from './transaction-settings.ts';
+import { failedByName, PreparedStatementName } from './prepared-statement.ts';
+import { trailingParameter } from './trailing-parameter.ts';
+import { StatementWithSettings, TransactionSettings } from './transaction-settings.ts';
 
-/** What the pool's connections enforce; every value is validated by `connect()` first. */
+/** What the pool's connections enforce, and whether they prepare statements; every value is validated by `connect()` first. */
 export interface ConnectionLimits {
   connectTimeoutMillis: number;
   statementTimeoutMillis: number;
   idleInTransactionTimeoutMillis: number;
+  preparedStatements: boolean;
 }
 
 // What Kysely sends to open a transaction, with or without an isolation level or access mode, and to end one.
@@ -43,17 +46,21 @@ interface Member {
 export class PoolConnections {
   readonly #open = new Set<Member>();
   #closed = false;
+  #prepares: boolean;
   readonly #selector: HostSelector;
   readonly Client: typeof pg.Client;
 
   /** `plan`: the hosts to choose among and what they must be; without it, the URL's one host, unchecked. */
   constructor(limits: ConnectionLimits, plan: HostPlan = { hosts: [], targetSessionAttrs: 'any' }) {
     this.#selector = new HostSelector(plan, limits.connectTimeoutMillis);
+    this.#prepares = limits.preparedStatements;
     this.Client = pooledClientClass(limits, {
       open: this.#open,
       isClosed: () => this.#closed,
       selector: this.#selector,
       leave: (address) => this.leave(address),
+      prepares: () => this.#prepares,
+      stopPreparing: () => (this.#prepares = false),
     });
     STREAMING_CLIENTS.add(this.Client);
   }
@@ -75,6 +82,14 @@ export class PoolConnections {
   /** The host new connections go to now; `undefined` before the first connection and while none matches. */
   get currentHost(): HostAddress | undefined {
     return this.#selector.currentHost;
+  }
+
+  /**
+   * Whether the package's statements go by name, prepared once per connection: as `connect({ preparedStatements })`
+   * says, until a server connection fails to hold one (a transaction pooler that does not keep them), for good then.
+   */
+  get preparesStatements(): boolean {
+    return this.#prepares;
   }
 
   /** Whether the pool chooses among hosts and checks what each server is (a multi-host URL, or target_session_attrs). */
@@ -104,6 +119,8 @@ interface Shared {
   isClosed: () => boolean;
   selector: HostSelector;
   leave: (address: HostAddress) => void;
+  prepares: () => boolean;
+  stopPreparing: () => void;
 }
 
 type PoolRelease = (error?: Error | boolean) => void;
@@ -129,6 +146,10 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
     #retired = false;
     /** The pool's `release` of this connection while it is handed out; `undefined` while idle in the pool. */
     #poolRelease: PoolRelease | undefined;
+    /** Whether the session is outside a transaction block, as the server said when it was last ready for a query. */
+    #outsideTransaction = true;
+    /** The statements sent by name after transaction settings on this connection: parsed, or perhaps (a failed attempt). */
+    readonly #namedWithSettings = new Map<string, 'parsed' | 'uncertain'>();
 
     constructor(config?: pg.ClientConfig) {
       // The pool hands every client its own options, where `connectionTimeoutMillis` is the acquire timeout. It keeps
@@ -143,6 +164,7 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
       });
       // Faults of a connection with no statement running (an idle one in the pool, a server shutting down).
       this.on('error', (error) => this.#faulted(error));
+      this.connection.on('readyForQuery', (message: { status: string }) => (this.#outsideTransaction = message.status === 'I'));
       // PostgreSQL 14 and later report `in_hot_standby` again when it changes: a standby promoted, for a replica's pool.
       this.connection.on('parameterStatus', (message: { parameterName: string; parameterValue: string }) => {
         this.#parameters.set(message.parameterName, message.parameterValue);
@@ -283,13 +305,19 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
         return Promise.resolve({ command: 'ROLLBACK', rowCount: null, oid: 0, rows: [], fields: [] });
       }
       const copyIn = copyInRowsOf(args);
-      const withSettings = copyIn ? undefined : settingsOf(args);
-      if (!copyIn && !withSettings && !answersByPromise(args)) return Reflect.apply(pg.Client.prototype.query, this, args);
+      // A statement of the package carries its name last, and its transaction settings after it where it has them.
+      const withSettings = copyIn ? undefined : trailingParameter(args, TransactionSettings);
+      const named = copyIn ? undefined : trailingParameter(withSettings ? [args[0], withSettings.values] : args, PreparedStatementName);
+      if (!copyIn && !withSettings && !named && !answersByPromise(args)) return Reflect.apply(pg.Client.prototype.query, this, args);
+      const text = args[0] as string;
+      const values = named?.values ?? withSettings?.values ?? [];
       const sent = copyIn
-        ? streamCopyIn(this, args[0] as string, copyIn)
+        ? streamCopyIn(this, text, copyIn)
         : withSettings
-          ? this.#sentWithSettings(args[0] as string, withSettings.values, withSettings.settings)
-          : this.#sentWithCallback(args);
+          ? this.#byNameWherePrepared(named?.marker, (name) => this.#sentWithSettings(text, values, withSettings.marker, name))
+          : named
+            ? this.#byNameWherePrepared(named.marker, (name) => this.#sentWithCallback(name ? [{ name, text, values }] : [text, values]))
+            : this.#sentWithCallback(args);
       const answered = this.#answeredInTime(sent);
       return opensTransaction ? answered.catch((error: unknown) => this.#returnToPool(error)) : answered;
     }
@@ -312,15 +340,47 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
       });
     }
 
-    /** A statement after its transaction settings, in one round trip (`StatementWithSettings`). */
-    #sentWithSettings(sql: string, values: unknown[], settings: TransactionSettings): Promise<pg.QueryResult> {
+    /**
+     * A statement of the package sent by its name, parsed and planned once per connection (`PreparedStatementName`),
+     * where the handle prepares statements; `send(undefined)` sends it without one. Should the server connection not
+     * hold it (a transaction pooler that shares server connections among clients), the handle stops preparing, and the
+     * statement is sent again without a name if it ran outside a transaction; inside one, the server has rolled the
+     * transaction back, and the error says so (`map-error.ts`).
+     */
+    #byNameWherePrepared(prepared: PreparedStatementName | undefined, send: (name: string | undefined) => Promise<pg.QueryResult>): Promise<pg.QueryResult> {
+      if (!prepared || !shared.prepares()) return send(undefined);
+      const outsideTransaction = this.#outsideTransaction;
+      return send(prepared.name).catch((error: unknown) => {
+        if (!failedByName(error)) throw error;
+        shared.stopPreparing();
+        if (!outsideTransaction) throw error;
+        return send(undefined);
+      });
+    }
+
+    /**
+     * A statement after its transaction settings, in one round trip (`StatementWithSettings`); by `name` if given. pg
+     * keeps the names its own queries parsed, not those of a submittable: this connection keeps these (a name of its
+     * own, `withSettings`, so the two never meet), and one whose attempt failed is closed before it is parsed again.
+     */
+    #sentWithSettings(sql: string, values: unknown[], settings: TransactionSettings, name: string | undefined): Promise<pg.QueryResult> {
+      const key = name && `${name}_s`;
+      const state = key ? this.#namedWithSettings.get(key) : undefined;
+      const named = key ? { name: key, parse: state !== 'parsed', closeFirst: state === 'uncertain' } : undefined;
       return new Promise<pg.QueryResult>((resolve, reject) => {
         const typeParser = (oid: number, format: 'text') => this.getTypeParser(oid, format);
-        this.query(new StatementWithSettings(sql, values, settings, typeParser, (error, result) => (error ? reject(error) : resolve(result!))));
-      }).catch((error: unknown) => {
-        if (error instanceof Error) Error.captureStackTrace(error);
-        throw error;
-      });
+        this.query(new StatementWithSettings(sql, values, settings, named, typeParser, (error, result) => (error ? reject(error) : resolve(result!))));
+      }).then(
+        (result) => {
+          if (key) this.#namedWithSettings.set(key, 'parsed');
+          return result;
+        },
+        (error: unknown) => {
+          if (named?.parse) this.#namedWithSettings.set(named.name, 'uncertain');
+          if (error instanceof Error) Error.captureStackTrace(error);
+          throw error;
+        },
+      );
     }
 
     /**

@@ -26,15 +26,18 @@ export interface RowSecurityProbe {
   report(active: boolean | null): void;
 }
 
-/** The settings a `pg` query call carries: `query(sql, [...values, TransactionSettings])`, and its values without them. */
-export function settingsOf(args: readonly unknown[]): { settings: TransactionSettings; values: unknown[] } | undefined {
-  const [sql, values] = args;
-  if (typeof sql !== 'string' || !Array.isArray(values) || args.length > 2) return undefined;
-  const last = values.at(-1);
-  return last instanceof TransactionSettings ? { settings: last, values: values.slice(0, -1) } : undefined;
-}
-
 type TypeParser = (oid: number, format: 'text') => (value: string) => unknown;
+
+/**
+ * How the statement after the settings is sent by name: `parse` unless the connection holds it already, and `closeFirst`
+ * where an earlier attempt failed without saying whether it was parsed (closing a statement the server does not hold
+ * is no error).
+ */
+export interface NamedStatement {
+  name: string;
+  parse: boolean;
+  closeFirst: boolean;
+}
 
 /**
  * A statement preceded by `select set_config($1, $2, true), ...` in the same implicit transaction, in one round trip:
@@ -49,6 +52,7 @@ export class StatementWithSettings implements pg.Submittable {
   /** The statement's values, as pg's own queries carry them (`values`), likewise. */
   readonly values: readonly unknown[];
   readonly #settings: TransactionSettings;
+  readonly #named: NamedStatement | undefined;
   readonly #typeParser: TypeParser;
   readonly #done: (error: Error | null, result?: pg.QueryResult) => void;
   #settingsDone = false;
@@ -58,10 +62,18 @@ export class StatementWithSettings implements pg.Submittable {
   #rowCount: number | null = null;
   #settled = false;
 
-  constructor(sql: string, values: readonly unknown[], settings: TransactionSettings, typeParser: TypeParser, done: (error: Error | null, result?: pg.QueryResult) => void) {
+  constructor(
+    sql: string,
+    values: readonly unknown[],
+    settings: TransactionSettings,
+    named: NamedStatement | undefined,
+    typeParser: TypeParser,
+    done: (error: Error | null, result?: pg.QueryResult) => void,
+  ) {
     this.text = sql;
     this.values = values;
     this.#settings = settings;
+    this.#named = named;
     this.#typeParser = typeParser;
     this.#done = done;
   }
@@ -78,8 +90,10 @@ export class StatementWithSettings implements pg.Submittable {
       connection.parse({ name: '', text: setConfig, types: [] }, true);
       connection.bind({ values: settingValues }, true);
       connection.execute({}, true);
-      connection.parse({ name: '', text: this.text, types: [] }, true);
-      connection.bind({ values: this.values.map(wireValue) }, true);
+      const named = this.#named;
+      if (named?.closeFirst) connection.close({ type: 'S', name: named.name }, true);
+      if (!named || named.parse) connection.parse({ name: named?.name ?? '', text: this.text, types: [] }, true);
+      connection.bind({ statement: named?.name ?? '', values: this.values.map(wireValue) }, true);
       connection.describe({ type: 'P' }, true);
       connection.execute({}, true);
       connection.sync();

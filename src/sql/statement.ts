@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { toDataAccessError, type FailedWork } from '../common/map-error.ts';
 import { CopyInRows } from '../connection/copy-in.ts';
 import { streamsCopyIn } from '../connection/pooled-client.ts';
+import { PreparedStatementName } from '../connection/prepared-statement.ts';
 import type { Tables } from '../entities.ts';
 import { ACTING_EMAIL_SETTING, ACTING_USER_SETTING } from '../common/acting-user.ts';
 import { actingUserSettings, type ActingSetting } from './row-security.ts';
@@ -80,6 +81,8 @@ interface Compiled<Row> {
   query: CompiledQuery<Row>;
   /** Each `$n` of the SQL: a parameter read at each run, or a value fixed when the statement was built. */
   slots: ReadonlyArray<Placeholder | { value: unknown }>;
+  /** The name the package's own connections prepare it under; none for raw SQL (DDL, which is not worth preparing). */
+  prepared: PreparedStatementName | undefined;
 }
 
 /**
@@ -106,12 +109,15 @@ export class Statement<Params extends StatementParams, Row> {
   /**
    * Runs the statement on `em`, compiled for the schema of `table` (the table of the repository that runs it): inside
    * its transaction when it has one, otherwise on a pooled connection. On the package's own connections, the acting
-   * user's setting travels with it in the same round trip, where row-level security applies (`row-security.ts`).
+   * user's setting travels with it in the same round trip, where row-level security applies (`row-security.ts`), and
+   * it goes by its name, prepared once per connection (`connect({ preparedStatements })`).
    */
   run(em: EntityManager, table: StatementTable, params: Params): Promise<Row[]> {
-    const { query, slots } = this.#compiled(table.schema);
+    const { query, slots, prepared } = this.#compiled(table.schema);
     const values = slots.map((slot) => (slot instanceof Placeholder ? slot.read(params as Record<string, unknown>) : slot.value));
     if (streamsCopy(em)) {
+      // For the package's own connections: the statement's name, then the acting user's setting where it applies.
+      if (prepared) values.push(prepared);
       const settings = actingUserSettings(em, table, this.#actingSetting, (params as Record<string, string>)[this.#actingParam]!);
       if (settings) values.push(settings);
     }
@@ -130,7 +136,7 @@ export class Statement<Params extends StatementParams, Row> {
       const built = this.#build({ db: builder.withSchema(schema), schema, param, item });
       const query = isRaw(built) ? built.compile(builder) : built.compile();
       const slots = query.parameters.map((value) => (value instanceof Placeholder ? value : { value }));
-      compiled = { query, slots };
+      compiled = { query, slots, prepared: isRaw(built) ? undefined : new PreparedStatementName(query.sql) };
       this.#bySchema.set(schema, compiled);
     }
     return compiled;

@@ -53,6 +53,14 @@ describe('toDataAccessError, on errors PostgreSQL really raises', () => {
     }
   });
 
+  it('maps a prepared statement the server connection does not hold to a retryable ConnectionError saying what to set', async () => {
+    // What a server connection behind a transaction pooler says to a client that prepared the statement on another one.
+    const mapped = toDataAccessError(await driverError('execute enginecampro_not_prepared_here'));
+    expect(mapped).toBeInstanceOf(ConnectionError);
+    expect(mapped).toMatchObject({ reason: 'prepared-statement', retryable: true });
+    expect(mapped.message).toContain('preparedStatements: false');
+  });
+
   it('passes our own errors through and wraps the unforeseen as DataAccessError with its cause', async () => {
     const own = new ConflictError('mine');
     expect(toDataAccessError(own)).toBe(own);

@@ -26,7 +26,7 @@ describe('connect() options', () => {
     expect(config.pool).toEqual({ max: 5, min: 0, idleTimeoutMillis: 10_000 });
     // The pool's `connectionTimeoutMillis` bounds the wait for a connection; each connection's own is set by its class.
     expect(config.driverOptions).toMatchObject({ connectionTimeoutMillis: 10_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000, ssl: false, application_name: 'enginecampro-db' });
-    expect(connectionLimits({ url: 'postgres://u@h/db' })).toEqual({ connectTimeoutMillis: 5_000, statementTimeoutMillis: 30_000, idleInTransactionTimeoutMillis: 60_000 });
+    expect(connectionLimits({ url: 'postgres://u@h/db' })).toEqual({ connectTimeoutMillis: 5_000, statementTimeoutMillis: 30_000, idleInTransactionTimeoutMillis: 60_000, preparedStatements: true });
     expect(config).toMatchObject({ ensureDatabase: false, contextName: 'enginecampro-db', debug: false });
   });
 

@@ -42,7 +42,8 @@ export function useTestDatabase(options: { migrated?: boolean; connect?: Connect
       server.username = grantedRole;
       server.password = GRANTED_ROLE_PASSWORD;
     }
-    db = connect({ ...options.connect, url: server.toString() });
+    // Debian's PgBouncer (1.18) keeps no prepared statements: connected as the documentation says for such a pooler.
+    db = connect({ ...(pooled ? { preparedStatements: false } : {}), ...options.connect, url: server.toString() });
   });
   afterAll(async () => {
     await owner?.close();

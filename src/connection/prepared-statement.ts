@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The name a statement of the package is prepared under (a named statement of the extended protocol): parsed and
+ * planned by the server once per connection, then only bound and executed. Sent as the last parameter of the
+ * statement, which only the package's own connections (`PoolConnections`) recognise; they take it off, and send the
+ * statement by that name where the handle prepares statements (`connect({ preparedStatements })`), without it where not.
+ *
+ * The name is a digest of the SQL: the same text always has the same name, in every process and every version of the
+ * package, so a server connection that a pooler hands from one client to another can never run another statement under
+ * a name a client expects.
+ */
+export class PreparedStatementName {
+  readonly name: string;
+  constructor(sql: string) {
+    // 63 bytes at most (NAMEDATALEN); 160 bits of SHA-256 leave collisions out of reach.
+    this.name = `enginecampro_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`;
+  }
+}
+
+/**
+ * Whether a statement failed only because it was sent by name, before any of it ran:
+ * - the server connection did not hold what the client had prepared on it, a named statement it does not know (26000)
+ *   or one it already has (42P05): a server connection that a transaction pooler shares among clients (PgBouncer
+ *   before 1.21, or without `max_prepared_statements`); a direct connection never says so;
+ * - the tables changed under a prepared statement so that its rows would change shape (0A000, "cached plan must not
+ *   change result type"): a migration applied by another process while this one runs.
+ */
+export function failedByName(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '26000' || code === '42P05' || (code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type'));
+}
