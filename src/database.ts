@@ -58,6 +58,12 @@ export class Database implements BoundServices {
   #replicas: ReplicaSet | undefined;
   #failoverRetry: FailoverRetry | undefined;
   #closing: Promise<void> | undefined;
+  /**
+   * EntityManagers of finished transactions that nothing outside the package saw (`tx.em` never read) and that hold
+   * nothing: as good as a new fork, which the next transaction takes instead of forking (MikroORM's fork writes
+   * `process.env` twice, the largest part of a transaction's own cost). At most as many as the pool has connections.
+   */
+  readonly #idleTransactionEms: EntityManager[] = [];
 
   static {
     open = (orm, connections, options) => {
@@ -122,14 +128,18 @@ export class Database implements BoundServices {
   }
 
   async #inTransaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
-    // A fresh EntityManager per transaction, bound to it directly: `em.transactional()` would add a second fork and
-    // MikroORM's merge of entities into a parent, which cost more than BEGIN and COMMIT themselves.
-    const em = this.fork();
+    // An EntityManager of its own per transaction, bound to it directly: `em.transactional()` would add a second fork
+    // and MikroORM's merge of entities into a parent, which cost more than BEGIN and COMMIT themselves.
+    const em = this.#idleTransactionEms.pop() ?? this.fork();
     const connection = em.getConnection();
-    const transaction = await mappingErrors(() => connection.begin(), { repeatable: true });
+    const transaction = await mappingErrors(() => connection.begin(), { repeatable: true }).catch((error: unknown) => {
+      this.#keepForReuse(em);
+      throw error;
+    });
     em.setTransactionContext(transaction);
+    const tx = new TransactionScope(em);
     try {
-      const result = await work({ em, ...serviceFacade((_kind, call) => call(em)) });
+      const result = await work(tx);
       if (mayHaveWorkToFlush(em)) await em.flush();
       // A COMMIT whose answer is lost may or may not have committed: repeating the work could write it twice.
       await mappingErrors(() => connection.commit(transaction), { repeatable: false });
@@ -141,7 +151,13 @@ export class Database implements BoundServices {
       throw asConnectionError(error, { repeatable: true }) ?? error;
     } finally {
       em.resetTransactionContext();
+      if (!tx.emSeen) this.#keepForReuse(em);
     }
+  }
+
+  #keepForReuse(em: EntityManager): void {
+    const enough = this.orm.config.get('pool')?.max ?? 10;
+    if (!mayHaveWorkToFlush(em) && this.#idleTransactionEms.length < enough) this.#idleTransactionEms.push(em);
   }
 
   /** A fresh EntityManager (identity map and unit of work) for one unit of work, e.g. one request. */
@@ -204,6 +220,29 @@ export class Database implements BoundServices {
  * Opens a pool to PostgreSQL. Nothing is sent until the first query, so this never throws for an unreachable
  * server; it throws `ConfigurationError` at once for options that cannot work (no URL, a bad URL, a bad sslmode).
  */
+/** What `work` gets from `db.transaction()`; it notes whether `em` was handed out, which keeps it from being reused. */
+class TransactionScope implements Transaction {
+  readonly users: BoundServices['users'];
+  readonly projects: BoundServices['projects'];
+  readonly cams: BoundServices['cams'];
+  readonly #em: EntityManager;
+  #emSeen = false;
+
+  constructor(em: EntityManager) {
+    this.#em = em;
+    ({ users: this.users, projects: this.projects, cams: this.cams } = serviceFacade((_kind, call) => call(em)));
+  }
+
+  get em(): EntityManager {
+    this.#emSeen = true;
+    return this.#em;
+  }
+
+  get emSeen(): boolean {
+    return this.#emSeen;
+  }
+}
+
 export function connect(options: ConnectOptions = {}): Database {
   const connections = new PoolConnections(connectionLimits(options), primaryHostPlan(options));
   return open(new MikroORM(createOrmConfig(options, connections)), connections, options);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cams, ConflictError, connect, Project, projects, User, users } from '../src/index.ts';
+import { cams, ConflictError, connect, Project, projects, User, users, type Transaction } from '../src/index.ts';
 import { camInput, createUser } from './support/fixtures.ts';
 import { useTestDatabase } from './support/test-database.ts';
 
@@ -52,6 +52,30 @@ describe('db.transaction', () => {
       }),
     ).rejects.toThrow('undo both');
     expect(await database.db.users.get(user.id)).toMatchObject({ subscriptionStatus: 'free' });
+  });
+});
+
+describe('the EntityManager of each transaction', () => {
+  it('holds nothing from an earlier transaction, and is never one a caller has held', async () => {
+    const user = await createUser(database.db);
+    const held = (em: Transaction['em']) => [...em.getUnitOfWork().getIdentityMap()];
+    // One whose tx.em nobody read leaves its EntityManager for later transactions, empty.
+    await database.db.transaction((tx) => tx.projects.create(user.id, { name: 'Services only' }));
+    const first = await database.db.transaction(async (tx) => {
+      expect(held(tx.em)).toEqual([]);
+      tx.em.create(Project, { user: tx.em.getReference(User, user.id), name: 'Through the unit of work' });
+      return tx.em;
+    });
+    const [second, third] = await Promise.all(
+      [0, 1].map(() =>
+        database.db.transaction(async (tx) => {
+          expect(held(tx.em)).toEqual([]);
+          return tx.em;
+        }),
+      ),
+    );
+    expect(new Set([first, second, third]).size).toBe(3);
+    expect((await database.db.projects.list(user.id)).items).toHaveLength(2);
   });
 });
 

@@ -27,7 +27,7 @@ async function insertCams(queryable: pg.Pool | pg.PoolClient, userId: string, pr
 }
 
 /** Five parameters per cam, in the order of `CAMS_VALUES`. */
-function camParameters(cams: readonly CamInput[]): unknown[] {
+export function camParameters(cams: readonly CamInput[]): unknown[] {
   return cams.flatMap((cam) => [cam.name, cam.camType, cam.lift, cam.duration, cam.profilePoints ? JSON.stringify(cam.profilePoints) : null]);
 }
 
