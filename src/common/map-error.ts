@@ -1,4 +1,3 @@
-import { failedByName } from '../connection/prepared-statement.ts';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from './fault-codes.ts';
 import { ConfigurationError, ConflictError, ConnectionError, DataAccessError, NotFoundError, ValidationError, type ConnectionFault } from './errors.ts';
 
@@ -59,6 +58,19 @@ const POOLER_FAULTS: { message: RegExp; reason: ConnectionFault; outcomeUnknown:
   { message: /server_login_retry|pgbouncer cannot connect to server|no more connections allowed/, reason: 'unavailable', outcomeUnknown: false, transient: true, why: 'the pooler cannot open a connection to the server now' },
   { message: /authentication failed|no such user|not allowed|does not exist/, reason: 'refused', outcomeUnknown: false, transient: false, why: 'the pooler refused the login' },
 ];
+
+/**
+ * Whether a statement failed only because it was sent by name, before any of it ran:
+ * - the server connection did not hold what the client had prepared on it, a named statement it does not know (26000)
+ *   or one it already has (42P05): a server connection that a transaction pooler shares among clients (PgBouncer
+ *   before 1.21, or without `max_prepared_statements`); a direct connection never says so;
+ * - the tables changed under a prepared statement so that its rows would change shape (0A000, "cached plan must not
+ *   change result type"): a migration applied by another process while this one runs.
+ */
+export function failedByName(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '26000' || code === '42P05' || (code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type'));
+}
 
 /** Which connection fault `error` is, if it is one. */
 function connectionFault(code: string | undefined, message: string): Fault | undefined {

@@ -2,10 +2,11 @@
 // end() share the connection's state (its host, deadline, transaction and retirement) and cannot be split apart.
 import pg from 'pg';
 import { CUT_BY_CLOSE, HANDLE_CLOSED, STATEMENT_DEADLINE_PASSED } from '../common/fault-codes.ts';
+import { failedByName } from '../common/map-error.ts';
 import { copyInRowsOf, streamCopyIn } from './copy-in.ts';
 import { hostLabel, type HostAddress } from './database-url.ts';
 import { CANNOT_CONNECT_NOW, HostSelector, sameHost, SESSION_STATE_QUERY, stateFromParameters, type HostPlan, type HostStatus, type SessionState } from './host-selector.ts';
-import { failedByName, PreparedStatementName } from './prepared-statement.ts';
+import { PreparedStatementName } from './prepared-statement.ts';
 import { trailingParameter } from './trailing-parameter.ts';
 import { StatementWithSettings, TransactionSettings } from './transaction-settings.ts';
 

@@ -17,16 +17,3 @@ export class PreparedStatementName {
     this.name = `enginecampro_${createHash('sha256').update(sql).digest('hex').slice(0, 40)}`;
   }
 }
-
-/**
- * Whether a statement failed only because it was sent by name, before any of it ran:
- * - the server connection did not hold what the client had prepared on it, a named statement it does not know (26000)
- *   or one it already has (42P05): a server connection that a transaction pooler shares among clients (PgBouncer
- *   before 1.21, or without `max_prepared_statements`); a direct connection never says so;
- * - the tables changed under a prepared statement so that its rows would change shape (0A000, "cached plan must not
- *   change result type"): a migration applied by another process while this one runs.
- */
-export function failedByName(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === '26000' || code === '42P05' || (code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type'));
-}
