@@ -237,6 +237,40 @@ describe('the acting user sent where row-level security applies, and only there'
   });
 });
 
+describe('statements after the acting user, prepared', () => {
+  it('go by a name of their own, parsed once per connection, and run again after one that failed once parsed', async () => {
+    const single = connect({ url: appUrl, schema: 'enginecampro', pool: { max: 1 } });
+    try {
+      const [amy] = await Promise.all([
+        app.users.upsert({ id: 'user_prepared_amy', email: 'prepared.amy@example.com' }),
+        app.users.upsert({ id: 'user_prepared_ben', email: 'prepared.ben@example.com' }),
+      ]);
+      const prepared = async () =>
+        (await single.fork().getConnection().execute<{ name: string }[]>(`select name from pg_prepared_statements where name like 'enginecampro%' order by name`)).map(
+          (row) => row.name,
+        );
+      await single.users.get(amy.id);
+      await single.users.get(amy.id);
+      const [name, ...others] = await prepared();
+      expect(others).toEqual([]);
+      expect(name).toMatch(/^enginecampro_[0-9a-f]{40}_s$/);
+      // An address another user holds fails when the statement runs, after it was parsed: the next attempts close
+      // and parse it again rather than take it for prepared, or not.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(single.users.update(amy.id, { email: 'prepared.ben@example.com' })).rejects.toMatchObject({ code: 'CONFLICT' });
+      }
+      expect(await single.users.update(amy.id, { email: 'prepared.amy.new@example.com' })).toMatchObject({ email: 'prepared.amy.new@example.com' });
+      expect(await single.users.update(amy.id, { email: 'prepared.amy@example.com' })).toMatchObject({ email: 'prepared.amy@example.com' });
+      expect(await prepared()).toHaveLength(2);
+      // Nothing of that made the handle stop preparing: a statement on another table is prepared too.
+      await single.projects.list(amy.id);
+      expect(await prepared()).toHaveLength(3);
+    } finally {
+      await single.close();
+    }
+  });
+});
+
 describe('migrate({ grantTo }) refuses, before it changes anything', () => {
   it('enforceOwnership without the roles it applies to', async () => {
     await expect(owner.migrate({ enforceOwnership: true })).rejects.toThrow(/enforceOwnership applies to the roles of grantTo/);
