@@ -47,6 +47,10 @@ interface Member {
 export class PoolConnections {
   readonly #open = new Set<Member>();
   #closed = false;
+  /**
+   * Whether the package's statements go by name: as `connect({ preparedStatements })` says, until a server connection
+   * fails to hold one (a transaction pooler that does not keep them), and never again after that.
+   */
   #prepares: boolean;
   readonly #selector: HostSelector;
   readonly Client: typeof pg.Client;
@@ -83,14 +87,6 @@ export class PoolConnections {
   /** The host new connections go to now; `undefined` before the first connection and while none matches. */
   get currentHost(): HostAddress | undefined {
     return this.#selector.currentHost;
-  }
-
-  /**
-   * Whether the package's statements go by name, prepared once per connection: as `connect({ preparedStatements })`
-   * says, until a server connection fails to hold one (a transaction pooler that does not keep them), for good then.
-   */
-  get preparesStatements(): boolean {
-    return this.#prepares;
   }
 
   /** Whether the pool chooses among hosts and checks what each server is (a multi-host URL, or target_session_attrs). */
@@ -361,8 +357,8 @@ function pooledClientClass(limits: ConnectionLimits, shared: Shared): typeof pg.
 
     /**
      * A statement after its transaction settings, in one round trip (`StatementWithSettings`); by `name` if given. pg
-     * keeps the names its own queries parsed, not those of a submittable: this connection keeps these (a name of its
-     * own, `withSettings`, so the two never meet), and one whose attempt failed is closed before it is parsed again.
+     * keeps the names its own queries parsed, not those of a submittable: this connection keeps these (each a name of
+     * its own, ending in `_s`, so the two never meet), and one whose attempt failed is closed before it is parsed again.
      */
     #sentWithSettings(sql: string, values: unknown[], settings: TransactionSettings, name: string | undefined): Promise<pg.QueryResult> {
       const key = name && `${name}_s`;
