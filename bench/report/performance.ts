@@ -66,7 +66,10 @@ export function renderPerformancePage(results: BenchResults, source: string): st
       `${count(results.data.cams)} cams with 360-point profiles), every library interleaved in one process, in ` +
       `${results.modes.length} modes: ${results.modes.map((mode) => mode.title).join('; ')}. Every library returns the ` +
       "package's DTOs and checks ownership. Every read of ours is one statement (JSON aggregation builds graphs in " +
-      'PostgreSQL), reads never hydrate entities, and writes send the statements a hand-written transaction would.',
+      'PostgreSQL), reads never hydrate entities, and writes send the statements a hand-written transaction would. ' +
+      'Ours sends its statements by name, each parsed and planned once per connection (its default, ' +
+      '`preparedStatements`); raw `pg` and the peers send theirs unnamed, parsed and planned at every call, and so does ' +
+      '`ours-unprepared`, ours with `preparedStatements: false`.',
     '',
     `Full run of ${results.date}, ${Math.round(results.durationSeconds)} s. ${machineSentence(results)}`,
     '',
