@@ -216,10 +216,6 @@ export class Database implements BoundServices {
   }
 }
 
-/**
- * Opens a pool to PostgreSQL. Nothing is sent until the first query, so this never throws for an unreachable
- * server; it throws `ConfigurationError` at once for options that cannot work (no URL, a bad URL, a bad sslmode).
- */
 /** What `work` gets from `db.transaction()`; it notes whether `em` was handed out, which keeps it from being reused. */
 class TransactionScope implements Transaction {
   readonly users: BoundServices['users'];
@@ -243,6 +239,10 @@ class TransactionScope implements Transaction {
   }
 }
 
+/**
+ * Opens a pool to PostgreSQL. Nothing is sent until the first query, so this never throws for an unreachable
+ * server; it throws `ConfigurationError` at once for options that cannot work (no URL, a bad URL, a bad sslmode).
+ */
 export function connect(options: ConnectOptions = {}): Database {
   const connections = new PoolConnections(connectionLimits(options), primaryHostPlan(options));
   return open(new MikroORM(createOrmConfig(options, connections)), connections, options);

@@ -8,7 +8,6 @@ import { lowerEmail } from './user.statements.ts';
 
 type AddressParams = { email: string; userId: string };
 
-
 /**
  * Claims the address for the user: inserts it, or keeps it when the user already holds it (locking the row either
  * way, until the transaction ends). No row comes back when another user holds it.
