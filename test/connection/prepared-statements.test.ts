@@ -118,4 +118,30 @@ describe('behind a transaction pooler that does not keep prepared statements', (
       await db.close();
     }
   });
+
+  it('left on, a write raced with itself while the handle stops preparing holds: resent only where nothing of it ran', async (context) => {
+    const db = connect({ url: pooledUrl(context), pool: { max: 6 } });
+    try {
+      // The same sign-in 24 times at once: one user, every call answered with it.
+      const signIns = await Promise.all(Array.from({ length: 24 }, () => db.users.upsert({ id: 'user_raced', email: 'raced@example.com' })));
+      expect(new Set(signIns.map((user) => `${user.id} ${user.email}`))).toEqual(new Set(['user_raced raced@example.com']));
+      expect((await database.owner.users.getByEmail('RACED@example.com')).id).toBe('user_raced');
+      // A double submit of new cams: each acknowledged call wrote its cam once, a resent statement never twice.
+      const project = await database.owner.projects.create('user_raced', { name: 'Raced' });
+      const created = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, n) => db.cams.create('user_raced', project.id, { name: `Raced ${n}`, camType: 'intake', lift: 10, duration: 250 })),
+      );
+      const acknowledged = created.filter((result) => result.status === 'fulfilled');
+      const stored = (await database.owner.cams.list('user_raced', project.id, { limit: 100 })).items;
+      expect(stored.map((cam) => cam.name).sort()).toEqual(acknowledged.map((result) => result.value.name).sort());
+      // The same update at one version twice at once: one wins, the other is a conflict.
+      const [cam] = stored;
+      const updates = await Promise.allSettled([0, 1].map(() => db.cams.update('user_raced', cam!.id, { duration: 260 }, { expectedVersion: cam!.version })));
+      expect(updates.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(updates.find((result) => result.status === 'rejected')).toMatchObject({ reason: { code: 'CONFLICT' } });
+      expect((await database.owner.cams.get('user_raced', cam!.id)).version).toBe(cam!.version + 1);
+    } finally {
+      await db.close();
+    }
+  });
 });
